@@ -1,0 +1,93 @@
+"""hotline_insight: what customers tell your support lines, turned into evidence.
+
+Public names are imported lazily, so ``import hotline_insight`` stays fast and
+heavy dependencies (pandas, spaCy, BERTopic, Spark) load only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # ingest
+    # records
+    "Turn": "hotline_insight.records",
+    "Interaction": "hotline_insight.records",
+    "Customer": "hotline_insight.records",
+    "ParseFailure": "hotline_insight.records",
+    "SourceRef": "hotline_insight.records",
+    "Satisfaction": "hotline_insight.records",
+    "VendorAnnotations": "hotline_insight.records",
+    "VendorIssue": "hotline_insight.records",
+    "hash_identifier": "hotline_insight.records",
+    # corpus and catalog
+    # errors
+    "HotlineError": "hotline_insight.errors",
+    "ParseError": "hotline_insight.errors",
+    "RecordValidationError": "hotline_insight.errors",
+    "ConfigError": "hotline_insight.errors",
+    "NotFittedError": "hotline_insight.errors",
+    "MissingDependencyError": "hotline_insight.errors",
+    "HotlineWarning": "hotline_insight.errors",
+    "ParseWarning": "hotline_insight.errors",
+    "ParseFailureReason": "hotline_insight.errors",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hotline_insight' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .catalog import Catalog, Policy, Product
+    from .corpus import Corpus, read_parquet
+    from .customers_table import iter_customers, read_customers
+    from .errors import (
+        ConfigError,
+        HotlineError,
+        HotlineWarning,
+        MissingDependencyError,
+        NotFittedError,
+        ParseError,
+        ParseFailureReason,
+        ParseWarning,
+        RecordValidationError,
+    )
+    from .ingest import (
+        ParseOptions,
+        Parser,
+        ParseReport,
+        SourceFile,
+        available_formats,
+        detect_format,
+        iter_interactions,
+        read,
+        register,
+    )
+    from .ingest.generic import ColumnMapping
+    from .records import (
+        Customer,
+        Interaction,
+        ParseFailure,
+        Satisfaction,
+        SourceRef,
+        Turn,
+        VendorAnnotations,
+        VendorIssue,
+        hash_identifier,
+    )

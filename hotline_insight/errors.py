@@ -1,0 +1,227 @@
+"""Exceptions, warnings and the coded message catalogue.
+
+Every message the library raises or warns with comes from :class:`Errors` or
+:class:`Warnings`, so each has a stable code users can search for and filter on.
+Messages never carry customer text: values quoted in them go through
+:func:`scrub` first, which masks e-mail addresses and long digit runs.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "ConfigError",
+    "Errors",
+    "HotlineError",
+    "HotlineWarning",
+    "MissingDependencyError",
+    "NotFittedError",
+    "ParseError",
+    "ParseFailureReason",
+    "ParseWarning",
+    "RecordValidationError",
+    "Warnings",
+    "scrub",
+    "warn",
+]
+
+
+class _CodedMeta(type):
+    """Prefix every message attribute with its code: ``Errors.E101 -> "[E101] ..."``."""
+
+    def __getattribute__(cls, name: str) -> Any:
+        value = super().__getattribute__(name)
+        if re.fullmatch(r"[EW]\d{3}", name) and isinstance(value, str):
+            return f"[{name}] {value}"
+        return value
+
+
+class Errors(metaclass=_CodedMeta):
+    """Error message catalogue. Format with ``Errors.E101.format(...)``."""
+
+    # ingest: sources
+    E101 = "Can't read {source}: {reason}. Check that the path exists and is readable."
+    E102 = (
+        "No input found for {source!r}. Pass a file, a directory, a glob pattern "
+        "or a pandas DataFrame."
+    )
+    E103 = (
+        "Unknown format {value!r}. Expected one of: {expected}. "
+        "See hotline_insight.available_formats()."
+    )
+    E104 = (
+        "Can't tell the format of {source}: no parser recognised its content. "
+        "Pass format= with one of: {expected}."
+    )
+    E105 = "The 'on_error' parameter must be one of {expected}. Got {value!r} instead."
+    E106 = "{n_failed} of {n_read} records could not be parsed:\n{listing}"
+    E107 = (
+        "The '{name}' option is not understood by the {fmt!r} parser. "
+        "Options it accepts: {expected}."
+    )
+    E108 = (
+        "Unknown timezone {value!r}. Pass an IANA name such as 'UTC' or "
+        "'Europe/Berlin'."
+    )
+    E109 = "The '{name}' option must be {expected}. Got {value!r} instead."
+    E110 = (
+        "A DataFrame source needs format='generic' (or a format whose parser "
+        "reads DataFrames) and a column mapping; got format={value!r}."
+    )
+    E111 = "Duplicate parser name {value!r}: each registered format needs its own name."
+    E112 = (
+        "Invalid column mapping: {reason}. Valid mapping keys: {expected}. "
+        "See help(hotline_insight.ColumnMapping)."
+    )
+    # records and corpora
+    E201 = "Can't combine {value!r} with a Corpus; only another Corpus can be added."
+    E202 = "Can't read the corpus Parquet file {source}: {reason}."
+    E203 = (
+        "The corpus file {source} was written with schema version {value!r}; this "
+        "version of hotline_insight reads version {expected!r}."
+    )
+    E204 = "Invalid period {value!r}: expected 'YYYYQn', 'YYYY-MM', a date or a (start, end) pair."
+    # catalog
+    E301 = "Invalid catalog {source}, line {line}, field '{field}': {reason}"
+    E302 = "Can't read catalog {source}: {reason}"
+    E303 = "Duplicate {kind} id {value!r} in catalog {source}, line {line}."
+    E304 = "Invalid catalog {source}, field '{field}': {reason}"
+    E305 = "Duplicate {kind} id {value!r} in catalog {source}, field '{field}'."
+    E306 = "The catalog has no {kind} with id {value!r}. Known {kind} ids: {expected}."
+    E307 = "{n_problems} problems in catalog {source}:\n{listing}"
+    # customers table
+    E311 = "Can't read customers table {source}: {reason}"
+    E312 = (
+        "Customers table {source} has no {what} column: looked for {expected}; the "
+        "table has {columns}. Pass {param}='<column name>'."
+    )
+    E313 = (
+        "The '{param}' column {value!r} is not in customers table {source}. "
+        "The table has {columns}."
+    )
+    E314 = "Customers table {source}, row {row}: {reason}"
+    E315 = "Customers table {source} has {n_problems} invalid rows:\n{listing}"
+    E316 = (
+        "Customers table {source} has {n_ids} duplicate customer id(s): {listing}. "
+        "Each customer needs exactly one row; merge or drop the duplicates."
+    )
+    E317 = (
+        "Unknown customers table format {value!r} for {source}. Pass format= with "
+        "one of: {expected}; or pass a pandas DataFrame."
+    )
+    # optional dependencies
+    E401 = (
+        "{feature} needs the optional package {package!r}. Install it with "
+        "pip install 'hotline_insight[{extra}]'."
+    )
+    # estimators
+    E501 = "This {name} instance is not fitted yet. Call 'fit' before using it."
+    E502 = "The '{name}' parameter of {owner} must be {expected}. Got {value!r} instead."
+
+
+class Warnings(metaclass=_CodedMeta):
+    """Warning message catalogue."""
+
+    W101 = (
+        "{source}: {n} naive timestamp(s) with no timezone were read as {tz}. "
+        "Pass timezone='<IANA name>' to say which zone the source writes."
+    )
+    W102 = (
+        "{source} is not valid UTF-8; decoded as {encoding}. Pass encoding= if "
+        "that is wrong."
+    )
+    W103 = "{source}: {n} record(s) merged into earlier records with the same id."
+    W104 = "{source}: {detail}"
+    W105 = (
+        "Customers table {source}: {n} {kind} value(s) that don't look like a "
+        "{kind} were left out of the hashed keys (rows {rows})."
+    )
+
+
+class HotlineError(Exception):
+    """Base class of every error raised by hotline_insight."""
+
+
+class ParseError(HotlineError, ValueError):
+    """Input could not be parsed. ``failures`` lists every recorded failure."""
+
+    def __init__(self, message: str, failures: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.failures = list(failures or [])
+
+
+class RecordValidationError(HotlineError, ValueError):
+    """A record does not satisfy its schema."""
+
+
+class ConfigError(HotlineError, ValueError):
+    """A configuration file or option is invalid."""
+
+
+class NotFittedError(HotlineError, ValueError, AttributeError):
+    """An estimator was used before ``fit``."""
+
+
+class MissingDependencyError(HotlineError, ImportError):
+    """An optional dependency is not installed; the message names the extra."""
+
+
+class HotlineWarning(UserWarning):
+    """Base class of every warning issued by hotline_insight."""
+
+
+class ParseWarning(HotlineWarning):
+    """Something was read with an assumption the user should know about."""
+
+
+class ParseFailureReason(StrEnum):
+    """Why a record could not be parsed. Stable codes for filtering reports."""
+
+    EMPTY_FILE = "empty_file"
+    UNREADABLE = "unreadable"
+    ENCODING = "encoding"
+    BINARY = "binary"
+    UNKNOWN_FORMAT = "unknown_format"
+    MALFORMED_JSON = "malformed_json"
+    TRUNCATED = "truncated"
+    MALFORMED_CSV = "malformed_csv"
+    MALFORMED_TEXT = "malformed_text"
+    MISSING_FIELD = "missing_field"
+    INVALID_VALUE = "invalid_value"
+    INVALID_TIMESTAMP = "invalid_timestamp"
+    EMPTY_RECORD = "empty_record"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    TOO_LARGE = "too_large"
+    INTERNAL = "internal"
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DIGITS = re.compile(r"\d(?:[\d\s().-]*\d){5,}")
+
+
+def scrub(value: object, limit: int = 60, *, mask_digits: bool = True) -> str:
+    """Make a value safe to quote in a message: mask e-mails and long digit runs, cut it short.
+
+    ``mask_digits=False`` keeps digits, for values such as timestamps whose
+    digits are the point of the message.
+
+    Examples:
+        >>> scrub("mail jane@example.com or call 555 123 4567")
+        "'mail [EMAIL] or call [NUMBER]'"
+    """
+    text = str(value)
+    text = _EMAIL.sub("[EMAIL]", text)
+    if mask_digits:
+        text = _DIGITS.sub("[NUMBER]", text)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text)
+
+
+def warn(message: str, category: type[Warning] = ParseWarning, stacklevel: int = 3) -> None:
+    """Issue a coded warning."""
+    warnings.warn(message, category, stacklevel=stacklevel)
