@@ -14,6 +14,15 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     # ingest
+    "read": "hotline_insight.ingest",
+    "iter_interactions": "hotline_insight.ingest",
+    "available_formats": "hotline_insight.ingest",
+    "detect_format": "hotline_insight.ingest",
+    "register": "hotline_insight.ingest",
+    "Parser": "hotline_insight.ingest",
+    "ParseOptions": "hotline_insight.ingest",
+    "ParseReport": "hotline_insight.ingest",
+    "SourceFile": "hotline_insight.ingest",
     # records
     "Turn": "hotline_insight.records",
     "Interaction": "hotline_insight.records",
@@ -25,6 +34,8 @@ _EXPORTS: dict[str, str] = {
     "VendorIssue": "hotline_insight.records",
     "hash_identifier": "hotline_insight.records",
     # corpus and catalog
+    "Corpus": "hotline_insight.corpus",
+    "read_parquet": "hotline_insight.corpus",
     # errors
     "HotlineError": "hotline_insight.errors",
     "ParseError": "hotline_insight.errors",
