@@ -36,6 +36,11 @@ _EXPORTS: dict[str, str] = {
     # corpus and catalog
     "Corpus": "hotline_insight.corpus",
     "read_parquet": "hotline_insight.corpus",
+    "Catalog": "hotline_insight.catalog",
+    "Product": "hotline_insight.catalog",
+    "Policy": "hotline_insight.catalog",
+    "read_customers": "hotline_insight.customers_table",
+    "iter_customers": "hotline_insight.customers_table",
     # errors
     "HotlineError": "hotline_insight.errors",
     "ParseError": "hotline_insight.errors",
