@@ -4,3 +4,9 @@ The order here is the tie-break order of format detection.
 """
 
 from __future__ import annotations
+
+from . import (  # noqa: F401
+    plain_text,
+    srt,
+    webvtt,
+)
