@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "ParseOptions": "hotline_insight.ingest",
     "ParseReport": "hotline_insight.ingest",
     "SourceFile": "hotline_insight.ingest",
+    "ColumnMapping": "hotline_insight.ingest.generic",
     # records
     "Turn": "hotline_insight.records",
     "Interaction": "hotline_insight.records",

@@ -55,6 +55,11 @@ __all__ = [
 
 def available_formats() -> pd.DataFrame:
     """One row per registered format: name, family, label, channel, extensions, options.
+
+    Examples:
+        >>> import hotline_insight as hi
+        >>> "webvtt" in set(hi.available_formats()["name"])
+        True
     """
     import pandas as pd
 

@@ -219,3 +219,9 @@ def test_dataframe_needs_a_frame_reader() -> None:
     with pytest.raises(ConfigError, match=r"\[E110\]"):
         list(hi.iter_interactions(pd.DataFrame({"a": [1]}), format="test_lines"))
 
+
+def test_a_mapping_selects_the_generic_reader(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # this CSV looks like a CFPB export, but the user's mapping says how to read it
+    path = write(tmp_path, "c.csv", "Complaint ID,Consumer complaint narrative,Date received\n7,hello,2026-01-01\n")
+    corpus = hi.read(path, mapping={"id": "Complaint ID", "text": "Consumer complaint narrative"})
+    assert corpus[0].source.format == "generic" and corpus[0].id == "7"
