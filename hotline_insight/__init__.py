@@ -2,6 +2,12 @@
 
 Public names are imported lazily, so ``import hotline_insight`` stays fast and
 heavy dependencies (pandas, spaCy, BERTopic, Spark) load only when used.
+
+Examples:
+    >>> import hotline_insight as hi
+    >>> corpus = hi.read("sample_data/tickets", on_error="collect")
+    >>> len(corpus) > 0
+    True
 """
 
 from __future__ import annotations

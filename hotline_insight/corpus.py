@@ -1,5 +1,14 @@
 """Corpus: a collection of interactions with DataFrame views, filters and Parquet persistence.
 
+Examples:
+    >>> import hotline_insight as hi
+    >>> corpus = hi.read("sample_data/tickets", on_error="collect")
+    >>> frame = corpus.to_frame()
+    >>> list(frame.columns[:4])
+    ['id', 'channel', 'created_at', 'customer_id']
+    >>> q3 = corpus.filter(period="2026Q3")
+    >>> all(i.created_at.month in (7, 8, 9) for i in q3)
+    True
 """
 
 from __future__ import annotations
@@ -224,6 +233,13 @@ class Corpus(Sequence[Interaction]):
             channel: one channel or several.
             customer: one customer id or several.
             format: one source format or several.
+
+        Examples:
+            >>> import hotline_insight as hi
+            >>> corpus = hi.read("sample_data/tickets", on_error="collect")
+            >>> emails = corpus.filter(channel="email")
+            >>> {i.channel for i in emails} <= {"email"}
+            True
         """
 
         def as_set(value: str | Iterable[str] | None) -> set[str] | None:

@@ -338,6 +338,13 @@ def iter_interactions(
     Takes the same arguments as :func:`read`. With ``on_error="raise"`` the
     first failure raises :class:`~hotline_insight.errors.ParseError`; with
     ``"collect"`` failures go to ``stream.report``. Duplicate ids are not merged.
+
+    Examples:
+        >>> import hotline_insight as hi
+        >>> stream = hi.iter_interactions("sample_data/calls", on_error="collect")
+        >>> first = next(stream)
+        >>> first.channel in {"call", "chat"}
+        True
     """
     stream_cls = _StrictStream if on_error == "raise" else InteractionStream
     return stream_cls(
@@ -389,6 +396,13 @@ def read(
     Raises:
         ParseError: with ``on_error="raise"``, when any record failed.
         ConfigError: unknown format, option or timezone; no input found.
+
+    Examples:
+        >>> import hotline_insight as hi
+        >>> corpus = hi.read("sample_data/tickets", on_error="collect")
+        >>> r = corpus.parse_report
+        >>> r.n_read == r.n_parsed + r.n_failed
+        True
     """
     from ..corpus import Corpus
 
