@@ -82,10 +82,28 @@ class _UtcDatetime:
         )
 
 
+class _Fields:
+    """Source fields kept as given: any mapping with string keys, not copied key by key.
+
+    ``meta`` holds whatever a source carried beyond the documented fields;
+    it is checked to be a mapping (in compiled code) but its values are the
+    parser's to keep JSON-able, so a record costs no per-key validation.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.json_or_python_schema(
+            json_schema=core_schema.dict_schema(core_schema.str_schema(), core_schema.any_schema()),
+            python_schema=core_schema.is_instance_schema(Mapping),
+        )
+
+
 if TYPE_CHECKING:
     UtcDatetime = dt.datetime
+    SourceFields = Mapping[str, Any]
 else:
     UtcDatetime = Annotated[dt.datetime, _UtcDatetime]
+    SourceFields = Annotated[Mapping[str, Any], _Fields]
 
 
 def hash_identifier(kind: str, value: str) -> str:
@@ -149,7 +167,7 @@ class Turn(_Record):
     end_s: float | None = Field(default=None, ge=0)
     at: UtcDatetime | None = None
     is_public: bool | None = None
-    meta: Mapping[str, Any] = Field(default_factory=dict)
+    meta: SourceFields = Field(default_factory=dict)
 
 
 class VendorIssue(_Record):
@@ -164,11 +182,11 @@ class VendorIssue(_Record):
 class VendorAnnotations(_Record):
     """What the source system itself concluded; kept apart as evidence, never used as ours."""
 
-    sentiment: Mapping[str, Any] = Field(default_factory=dict)
+    sentiment: SourceFields = Field(default_factory=dict)
     issues: tuple[VendorIssue, ...] = ()
     categories: tuple[str, ...] = ()
     summary: str | None = None
-    extra: Mapping[str, Any] = Field(default_factory=dict)
+    extra: SourceFields = Field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -216,7 +234,7 @@ class Interaction(_Record):
     language: str | None = None
     satisfaction: Satisfaction | None = None
     vendor: VendorAnnotations | None = None
-    meta: Mapping[str, Any] = Field(default_factory=dict)
+    meta: SourceFields = Field(default_factory=dict)
 
     @field_validator("turns")
     @classmethod
@@ -252,7 +270,7 @@ class Customer(_Record):
     keys: tuple[str, ...] = ()
     segment: str | None = None
     value: float | None = None
-    meta: Mapping[str, Any] = Field(default_factory=dict)
+    meta: SourceFields = Field(default_factory=dict)
 
 
 class ParseFailure(_Record):

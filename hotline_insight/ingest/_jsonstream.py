@@ -97,7 +97,7 @@ class _Buffer:
         """Skip whitespace; return the next character ('' at end of input)."""
         while True:
             text = self.text
-            pos = _WS_RUN(text, self.pos).end()
+            pos = _WS_RUN(text, self.pos).end()  # type: ignore[union-attr]  # '*' always matches
             self.pos = pos
             if pos < len(text):
                 return text[pos]
@@ -289,6 +289,7 @@ def _iter_array(buf: _Buffer, index: int) -> Iterator[JsonItem | JsonProblem]:
                 buf.pos += 1
                 return
             _raise_expected(buf, "',' or ']'", ch)
+        assert sep is not None
         buf.pos = sep.end()
         yield JsonItem(value, line, offset, index)
         index += 1

@@ -205,17 +205,17 @@ class InteractionStream(Iterator[Interaction]):
                 try:
                     for result in results:
                         n += 1
-                        if result.__class__ is ParseFailure:
-                            report.add_failure(result)  # type: ignore[arg-type]
+                        if isinstance(result, ParseFailure):
+                            report.add_failure(result)
                             if strict:
-                                stop = result  # type: ignore[assignment]
+                                stop = result
                                 break
                         else:
                             report.n_read += 1
                             report.n_parsed += 1
                             formats[result.source.format] += 1
-                            yield result  # type: ignore[misc]
-                except Exception as exc:  # noqa: BLE001 - recorded, never silent
+                            yield result
+                except Exception as exc:  # recorded as a failure, never silent
                     n += 1
                     stop = self._exception_failure(exc, ctx)
                     report.add_failure(stop)
