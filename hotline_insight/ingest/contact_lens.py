@@ -45,6 +45,10 @@ The ``ctr`` option joins the Connect contact record on ``ContactId``:
 (a phone number or e-mail) is only kept hashed in ``customer_keys``; so are
 ``Attributes`` values that are e-mails or phone numbers (by value, or by a
 key that says email/phone); the other attributes go to ``meta["attributes"]``.
+Contact flows usually store the caller's CRM id in a contact attribute: the
+attribute named by the ``customer_attribute`` option, else the first of
+``customer_id``, ``CustomerId``, ``customerId``, ``customer_number``,
+``CustomerNumber`` that is present, becomes ``customer_id``.
 """
 
 from __future__ import annotations
@@ -201,6 +205,9 @@ def _endpoint_key(address: str, kind_hint: str | None) -> str | None:
     return None
 
 
+_CUSTOMER_ATTRIBUTES = ("customer_id", "CustomerId", "customerId", "customer_number", "CustomerNumber")
+
+
 @register
 class ContactLensParser(Parser):
     """Amazon Connect Contact Lens analysis files (voice, chat, e-mail), optionally joined to CTRs.
@@ -228,6 +235,10 @@ class ContactLensParser(Parser):
             "lines) or a directory of them, joined on ContactId for created_at, contact chain, queue, "
             "holds and hashed customer keys"
         ),
+        "customer_attribute": (
+            "name of the CTR contact attribute holding the customer id (default: the first of "
+            "customer_id, CustomerId, customerId, customer_number, CustomerNumber present)"
+        ),
     }
 
     def __init__(self, options: ParseOptions | None = None) -> None:
@@ -238,6 +249,12 @@ class ContactLensParser(Parser):
                 Errors.E109.format(name="ctr", expected="the path of a CTR file or directory", value=ctr)
             )
         self._ctr_path = ctr
+        attribute = self.opts.extra.get("customer_attribute")
+        if attribute is not None and not isinstance(attribute, str):
+            raise ConfigError(
+                Errors.E109.format(name="customer_attribute", expected="an attribute name", value=attribute)
+            )
+        self._customer_attributes = (attribute,) if attribute else _CUSTOMER_ATTRIBUTES
         self._ctr: dict[str, dict[str, Any]] | None = None
         self._variants: dict[str, set[bool]] = {}
 
@@ -426,12 +443,18 @@ class ContactLensParser(Parser):
         )
 
         agent_id: str | None = None
+        customer_id: str | None = None
         customer_keys: list[str] = []
         record = ctr.get(contact_id) if ctr is not None else None
         if ctr is not None:
             meta["ctr_joined"] = record is not None
         if record is not None:
             agent_id = self._join_ctr(record, ctx, meta, customer_keys)
+            attributes = meta.get("attributes", {})
+            customer_id = next(
+                (str(attributes[a]) for a in self._customer_attributes if attributes.get(a) not in (None, "")),
+                None,
+            )
         created_at, created_source = _created_at(
             (
                 ("ctr", lambda: ctx.time(record.get("InitiationTimestamp")) if record is not None else None),
@@ -450,6 +473,7 @@ class ContactLensParser(Parser):
             channel=ctx.channel(channel),
             created_at=created_at,
             agent_id=agent_id,
+            customer_id=customer_id,
             customer_keys=tuple(dict.fromkeys(customer_keys)),
             language=language,
             turns=tuple(turns),

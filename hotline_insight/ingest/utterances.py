@@ -21,7 +21,9 @@ yields the fragments as they are.
 Mapping:
 
 * ``id``: ``conversation_id``; ``channel``: ``chat`` (the ``channel=`` option
-  overrides); ``created_at``: the earliest utterance time.
+  overrides); ``created_at``: the earliest utterance time; ``customer_id`` and
+  ``agent_id``: the first ``customer_id`` / ``agent_id`` field an utterance
+  carries (top level or in its ``meta``), else None.
 * turns: in timestamp order when every utterance has one, else file order.
   ``speaker`` is the ``speaker`` id; ``at`` the utterance time. The role is
   the user's ``agent=``/``customer=`` options naming the speaker, else
@@ -158,9 +160,22 @@ class UtterancesParser(Parser):
             source=ctx.ref(line=first.line, index=first.index),
             channel=ctx.channel(self.channel),
             created_at=min(known) if known else None,
+            customer_id=_first_field(group, "customer_id"),
+            agent_id=_first_field(group, "agent_id"),
             customer_keys=tuple(dict.fromkeys(keys)),
             turns=tuple(u.turn.model_copy(update={"position": i}) for i, u in enumerate(group)),
         )
+
+
+def _first_field(group: list[_Utterance], name: str) -> str | None:
+    """The first non-empty ``name`` an utterance carries, at its top level or in its ``meta``."""
+    for u in group:
+        meta = u.turn.meta
+        inner = meta.get("meta")
+        for value in (meta.get(name), inner.get(name) if isinstance(inner, Mapping) else None):
+            if value not in (None, ""):
+                return str(value)
+    return None
 
 
 def _utterance(record: Any, ctx: ParseContext, line: int, index: int) -> tuple[str, _Utterance]:

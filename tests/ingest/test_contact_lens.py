@@ -636,3 +636,19 @@ def test_any_truncation_is_reported_as_truncated(cut: int) -> None:
     text = CHAT.read_text(encoding="utf-8")[:cut]
     corpus = read(SourceFile(data=text.encode(), name="cut.json"), format="contact_lens")
     assert [f.reason for f in corpus.parse_report.failure_records] == [ParseFailureReason.TRUNCATED]
+
+
+def test_customer_id_from_a_ctr_attribute(tmp_path: Path) -> None:
+    import json as _json
+
+    records = [_json.loads(line) for line in CTR_FILE.read_text().splitlines() if line.strip()]
+    target = next(r for r in records if r.get("ContactId") == VOICE_ID)
+    target.setdefault("Attributes", {})["CustomerNumber"] = "C-42"
+    target["Attributes"]["crm_ref"] = "X-9"
+    ctr = tmp_path / "ctr.jsonl"
+    ctr.write_text("\n".join(_json.dumps(r) for r in records) + "\n")
+    rec = only(read(VOICE, ctr=str(ctr)))
+    assert rec.customer_id == "C-42"
+    chosen = only(read(VOICE, ctr=str(ctr), customer_attribute="crm_ref"))
+    assert chosen.customer_id == "X-9"
+    assert only(read(VOICE)).customer_id is None

@@ -352,3 +352,19 @@ def test_arbitrary_json_lines_parse_or_fail_cleanly(values: list[Any]) -> None:
     report = corpus.parse_report
     assert report.is_consistent
     assert all(f.reason != R.INTERNAL for f in report.failure_records)
+
+
+def test_customer_and_agent_ids_come_from_utterance_fields(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import hotline_insight as hi
+
+    lines = [
+        '{"id": "u1", "conversation_id": "c1", "speaker": "bot", "text": "Hi", "meta": {"role": "bot"}}',
+        '{"id": "u2", "conversation_id": "c1", "speaker": "x9", "text": "Help", '
+        '"meta": {"role": "customer", "customer_id": "C1"}, "agent_id": "A7"}',
+        '{"id": "u3", "conversation_id": "c2", "speaker": "x9", "text": "Again"}',
+    ]
+    path = tmp_path / "chats.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    first, second = hi.read(path, format="utterances_jsonl")
+    assert (first.customer_id, first.agent_id) == ("C1", "A7")
+    assert (second.customer_id, second.agent_id) == (None, None)
