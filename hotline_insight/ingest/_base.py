@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from .._time import NaiveCounter, TimestampError, get_zone, parse_datetime
 from ..errors import ConfigError, Errors, ParseFailureReason, scrub
-from ..records import Channel, Interaction, ParseFailure, Role, SourceRef
+from ..records import Channel, Interaction, ParseFailure, Role, SourceRef, make_source_ref
 from ._source import SourceFile
 
 __all__ = [
@@ -46,6 +46,19 @@ class FieldError(ValueError):
     def __init__(self, reason: ParseFailureReason, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+# What building one record may raise on bad input (anything else is a bug).
+RECORD_ERRORS: tuple[type[Exception], ...] = (
+    FieldError,
+    TimestampError,
+    ValidationError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    IndexError,
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +147,7 @@ class ParseContext:
         self, *, line: int | None = None, offset: int | None = None, index: int | None = None
     ) -> SourceRef:
         """A :class:`SourceRef` for the current file at a position."""
-        return SourceRef(format=self.format, path=self.src.path, line=line, offset=offset, index=index)
+        return make_source_ref(format=self.format, path=self.src.path, line=line, offset=offset, index=index)
 
     def failure(
         self,
@@ -166,32 +179,44 @@ class ParseContext:
     ) -> ParserResult:
         """Call ``make`` and return its record, or a coded failure if it raises.
 
-        Catches :class:`FieldError`, timestamp errors, pydantic validation
-        errors and the ``KeyError``/``TypeError``/``ValueError``/``AttributeError``
-        that malformed source structures cause (a list where an object was
-        expected, a missing key). Other exceptions propagate: they are bugs.
+        Catches :data:`RECORD_ERRORS`: :class:`FieldError`, timestamp errors,
+        pydantic validation errors and the ``KeyError``/``TypeError``/
+        ``ValueError``/``AttributeError``/``IndexError`` that malformed source
+        structures cause (a list where an object was expected, a missing key).
+        Other exceptions propagate: they are bugs.
         """
-        where = {"line": line, "offset": offset, "index": index}
         try:
             return make()
-        except FieldError as exc:
+        except RECORD_ERRORS as exc:
+            return self.failure_for(exc, line=line, offset=offset, index=index)
+
+    def failure_for(
+        self,
+        exc: Exception,
+        *,
+        line: int | None = None,
+        offset: int | None = None,
+        index: int | None = None,
+    ) -> ParseFailure:
+        """The coded failure for one of :data:`RECORD_ERRORS` raised while building a record.
+
+        Hot loops may catch ``RECORD_ERRORS`` themselves and call this, instead of
+        :meth:`build`, to save a call per record.
+        """
+        where = {"line": line, "offset": offset, "index": index}
+        if isinstance(exc, FieldError):
             return self.failure(exc.reason, str(exc), **where)
-        except TimestampError as exc:
+        if isinstance(exc, TimestampError):
             return self.failure(ParseFailureReason.INVALID_TIMESTAMP, str(exc), **where)
-        except ValidationError as exc:
+        if isinstance(exc, ValidationError):
             return self.failure(ParseFailureReason.INVALID_VALUE, _validation_message(exc), **where)
-        except KeyError as exc:
+        if isinstance(exc, KeyError):
             return self.failure(
-                ParseFailureReason.MISSING_FIELD,
-                f"required field {exc.args[0]!r} is missing",
-                **where,
+                ParseFailureReason.MISSING_FIELD, f"required field {exc.args[0]!r} is missing", **where
             )
-        except (TypeError, AttributeError, ValueError, IndexError) as exc:
-            return self.failure(
-                ParseFailureReason.INVALID_VALUE,
-                f"unexpected structure: {type(exc).__name__}",
-                **where,
-            )
+        return self.failure(
+            ParseFailureReason.INVALID_VALUE, f"unexpected structure: {type(exc).__name__}", **where
+        )
 
     # -- values --------------------------------------------------------------
     def time(self, value: object, *, unit: str | None = None) -> dt.datetime | None:

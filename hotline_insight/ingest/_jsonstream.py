@@ -65,6 +65,7 @@ class _Buffer:
         self.line = 1  # line number at self.pos
         self._line_pos = 0  # position up to which lines are counted
         self.eof = False
+        self.index = 0  # records yielded so far
 
     def fill(self, minimum: int = CHUNK) -> bool:
         """Read more text; False at end of input."""
@@ -183,7 +184,6 @@ def iter_json_records(
         [1, 2]
     """
     buf = _Buffer(fh)
-    index = 0
     try:
         while True:
             ch = buf.skip_ws()
@@ -191,24 +191,16 @@ def iter_json_records(
                 return
             if ch == "[":
                 buf.pos += 1
-                for item in _iter_array(buf, index):
-                    yield item
-                    if isinstance(item, JsonProblem):
-                        return
-                    index += 1
+                yield from _iter_array(buf)
             elif ch == "{" and container_keys:
-                for item in _iter_object(buf, index, container_keys):
-                    yield item
-                    if isinstance(item, JsonProblem):
-                        return
-                    index += 1
+                yield from _iter_object(buf, container_keys)
             else:
                 line, offset = buf.where()
                 value = buf.decode()
-                yield JsonItem(value, line, offset, index)
-                index += 1
+                yield JsonItem(value, line, offset, buf.index)
+                buf.index += 1
     except (json.JSONDecodeError, OverflowError) as exc:
-        yield _problem(buf, exc, index)
+        yield _problem(buf, exc, buf.index)
 
 
 _SEPARATOR = re.compile(r"[ \t\r\n]*([,\]])[ \t\r\n]*").match
@@ -217,7 +209,7 @@ _SEPARATOR = re.compile(r"[ \t\r\n]*([,\]])[ \t\r\n]*").match
 WHOLE_LINE_LIMIT = 8 * CHUNK  # a longer line is streamed record by record
 
 
-def _whole_line_array(buf: _Buffer, index: int) -> list[JsonItem] | None:
+def _whole_line_array(buf: _Buffer) -> list[JsonItem] | None:
     """Decode an array that lies on one line in one call, or return None.
 
     API pages (``{"tickets": [...]}``, one page a line or a file) are the
@@ -250,15 +242,17 @@ def _whole_line_array(buf: _Buffer, index: int) -> list[JsonItem] | None:
     buf.pos = start
     line, offset = buf.where()
     buf.pos = start + end
+    index = buf.index
+    buf.index += len(values)
     return [JsonItem(value, line, offset, index + i) for i, value in enumerate(values)]
 
 
-def _iter_array(buf: _Buffer, index: int) -> Iterator[JsonItem | JsonProblem]:
+def _iter_array(buf: _Buffer) -> Iterator[JsonItem]:
     ch = buf.skip_ws()
     if ch == "]":
         buf.pos += 1
         return
-    whole = _whole_line_array(buf, index)
+    whole = _whole_line_array(buf)
     if whole is not None:
         yield from whole
         return
@@ -278,8 +272,8 @@ def _iter_array(buf: _Buffer, index: int) -> Iterator[JsonItem | JsonProblem]:
         if sep is None or sep.end() >= len(text):
             # slow path: near the end of the buffer, or malformed
             value = buf.decode()
-            yield JsonItem(value, line, offset, index)
-            index += 1
+            yield JsonItem(value, line, offset, buf.index)
+            buf.index += 1
             ch = buf.skip_ws()
             if ch == ",":
                 buf.pos += 1
@@ -291,13 +285,13 @@ def _iter_array(buf: _Buffer, index: int) -> Iterator[JsonItem | JsonProblem]:
             _raise_expected(buf, "',' or ']'", ch)
         assert sep is not None
         buf.pos = sep.end()
-        yield JsonItem(value, line, offset, index)
-        index += 1
+        yield JsonItem(value, line, offset, buf.index)
+        buf.index += 1
         if sep.group(1) == "]":
             return
 
 
-def _iter_object(buf: _Buffer, index: int, container_keys: tuple[str, ...]) -> Iterator[JsonItem | JsonProblem]:
+def _iter_object(buf: _Buffer, container_keys: tuple[str, ...]) -> Iterator[JsonItem]:
     """Walk a top-level object key by key, streaming a container array; else yield the object."""
     line, offset = buf.where()
     buf.pos += 1  # '{'
@@ -306,7 +300,8 @@ def _iter_object(buf: _Buffer, index: int, container_keys: tuple[str, ...]) -> I
     ch = buf.skip_ws()
     if ch == "}":
         buf.pos += 1
-        yield JsonItem(whole, line, offset, index)
+        yield JsonItem(whole, line, offset, buf.index)
+        buf.index += 1
         return
     while True:
         if buf.skip_ws() != '"':
@@ -318,9 +313,7 @@ def _iter_object(buf: _Buffer, index: int, container_keys: tuple[str, ...]) -> I
         ch = buf.skip_ws()
         if key in container_keys and ch == "[":
             buf.pos += 1
-            for item in _iter_array(buf, index):
-                yield item
-                index += 1
+            yield from _iter_array(buf)
             streamed = True
         else:
             whole[key] = buf.decode()
@@ -333,7 +326,8 @@ def _iter_object(buf: _Buffer, index: int, container_keys: tuple[str, ...]) -> I
             break
         _raise_expected(buf, "',' or '}'", ch)
     if not streamed:
-        yield JsonItem(whole, line, offset, index)
+        yield JsonItem(whole, line, offset, buf.index)
+        buf.index += 1
 
 
 def _raise_expected(buf: _Buffer, expected: str, got: str) -> None:

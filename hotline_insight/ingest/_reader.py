@@ -199,7 +199,7 @@ class InteractionStream(Iterator[Interaction]):
             for item in self._sources:
                 report.n_files += 1
                 ctx, results = self._open(item)
-                n = 0
+                n = parsed = 0
                 stop: ParseFailure | None = None
                 # One flat loop per file: this is the hot path of every read.
                 try:
@@ -213,7 +213,7 @@ class InteractionStream(Iterator[Interaction]):
                         else:
                             report.n_read += 1
                             report.n_parsed += 1
-                            formats[result.source.format] += 1
+                            parsed += 1
                             yield result
                 except Exception as exc:  # recorded as a failure, never silent
                     n += 1
@@ -221,6 +221,8 @@ class InteractionStream(Iterator[Interaction]):
                     report.add_failure(stop)
                     if not strict:
                         stop = None
+                if parsed:
+                    formats[ctx.format] += parsed  # a file's records all come from its one parser
                 if n == 0 and stop is None:
                     stop = ctx.failure(ParseFailureReason.EMPTY_FILE, "the file holds no records")
                     report.add_failure(stop)

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from functools import lru_cache, partial
 from typing import Any
 
-from ..records import Interaction, Satisfaction, Turn
+from ..records import Interaction, Satisfaction, make_interaction, make_turn
 from ._base import ParseContext, Parser, ParserResult, register
 from ._source import SourceFile
 from ._tickets import (
@@ -185,12 +185,12 @@ class CfpbParser(Parser):
         narrative = f("narrative")
         disputed = f("disputed")
         satisfaction = None if disputed is None else _dispute(disputed)
-        return Interaction(
+        return make_interaction(
             id=complaint_id,
             source=ctx.ref(line=line, index=index),
             channel=ctx.channel("ticket"),
             created_at=created,
-            turns=(Turn(position=0, role="customer", text=narrative, at=created),) if narrative else (),
+            turns=(make_turn(position=0, role="customer", text=narrative, at=created),) if narrative else (),
             product=meta.get("sub_product") or meta.get("product"),
             category=f("issue"),
             tags=split_tags(f("tags")),

@@ -39,7 +39,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import ParseFailureReason
-from ..records import Channel, Interaction, Role, Turn
+from ..records import Channel, Interaction, Role, Turn, make_interaction, make_turn
 from ._base import FieldError, ParseContext, ParseOptions, Parser, ParserResult, register
 from ._jsonstream import JsonProblem, iter_json_lines, iter_json_records
 from ._source import SourceFile
@@ -223,7 +223,7 @@ class FreshdeskParser(Parser):
         description = self._text(t, "description_text", "description")
         if description is not None:
             turns.append(
-                Turn(position=0, role="customer", speaker=requester_text, text=description, at=created)
+                make_turn(position=0, role="customer", speaker=requester_text, text=description, at=created)
             )
         conversations = t.get("conversations")
         if conversations:
@@ -241,7 +241,7 @@ class FreshdeskParser(Parser):
                 user = c.get("user_id")
                 private = c.get("private")
                 turns.append(
-                    Turn(
+                    make_turn(
                         position=len(turns),
                         role=self._role(c.get("incoming"), user),
                         speaker=None if user is None else str(user),
@@ -305,7 +305,7 @@ class FreshdeskParser(Parser):
                 ParseFailureReason.INVALID_VALUE, f"field 'tags' must be an array, not {json_kind(tags)}"
             )
         responder = t.get("responder_id")
-        return Interaction(
+        return make_interaction(
             id=tid,
             source=ctx.ref(line=line, offset=offset, index=index),
             channel=ctx.channel(channel),

@@ -108,7 +108,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .._time import TimestampError
 from ..errors import ConfigError, Errors, ParseFailureReason, scrub
-from ..records import Channel, Interaction, ParseFailure, Role, Satisfaction, Turn, hash_identifier
+from ..records import (
+    Channel,
+    Interaction,
+    ParseFailure,
+    Role,
+    Satisfaction,
+    hash_identifier,
+    make_interaction,
+    make_turn,
+)
 from ._base import FieldError, ParseContext, Parser, ParserResult, register
 from ._csvstream import CsvProblem, iter_csv_rows, read_header, sniff_delimiter
 from ._jsonstream import JsonItem, JsonProblem, iter_json_lines, iter_json_records, looks_like_json_lines
@@ -1071,11 +1080,11 @@ class GenericParser(Parser):
         fields = self._fields(row, m, ctx, keys)
         turns = self._turns(row, m, ctx, keys)
         meta = self._meta(row, resolved, keys)
-        return Interaction(
+        return make_interaction(
             id=ident,
             source=ctx.ref(**row.where),
             channel=ctx.options.channel or self._channel(row, m) or m.default_channel or self.channel,
-            turns=tuple(Turn(position=i, **turn) for i, turn in enumerate(turns)),
+            turns=tuple(make_turn(position=i, **turn) for i, turn in enumerate(turns)),
             customer_keys=tuple(dict.fromkeys(keys)),
             meta=meta,
             **fields,
@@ -1148,11 +1157,11 @@ class GenericParser(Parser):
                     elif fields.get(name) is None:
                         fields[name] = value
             channel = next((u.channel for u in group if u.channel is not None), None)
-            return Interaction(
+            return make_interaction(
                 id=first.conversation_id,
                 source=ctx.ref(**first.row.where),
                 channel=ctx.options.channel or channel or m.default_channel or self.channel,
-                turns=tuple(Turn(position=i, **u.turn) for i, u in enumerate(ordered)),
+                turns=tuple(make_turn(position=i, **u.turn) for i, u in enumerate(ordered)),
                 customer_keys=tuple(dict.fromkeys(k for u in group for k in u.keys)),
                 **fields,
             )

@@ -30,7 +30,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import ParseFailureReason
-from ..records import Interaction, Turn
+from ..records import Interaction, Turn, make_interaction, make_turn
 from ._base import FieldError, ParseContext, Parser, ParserResult, register
 from ._source import SourceFile
 from ._tickets import DateCache, cell, column_map, csv_records, read_fields, sniff_header
@@ -134,12 +134,12 @@ class JiraServiceManagementParser(Parser):
                 or len(values[lay.cols["description"]]) == TRUNCATED_AT
             ):
                 meta["description_truncated"] = True
-            turns = (Turn(position=0, role="customer", speaker=reporter, text=text.strip(), at=created),)
+            turns = (make_turn(position=0, role="customer", speaker=reporter, text=text.strip(), at=created),)
         for column in lay.extra:
             value = values[column]
             if value != "":
                 meta[column] = value
-        return Interaction(
+        return make_interaction(
             id=issue_id,
             source=ctx.ref(line=line, index=index),
             channel=ctx.channel("ticket"),

@@ -42,7 +42,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import ParseFailureReason, Warnings
-from ..records import Channel, Interaction, Turn
+from ..records import Channel, Interaction, make_interaction, make_turn
 from ._base import FieldError, ParseContext, ParseOptions, Parser, ParserResult, register
 from ._source import SourceFile
 from ._tickets import (
@@ -194,7 +194,7 @@ class SalesforceCaseParser(Parser):
         contact = f("ContactId")
         description = f("Description")
         turns = (
-            (Turn(position=0, role="customer", speaker=contact, text=description, at=created),)
+            (make_turn(position=0, role="customer", speaker=contact, text=description, at=created),)
             if description is not None
             else ()
         )
@@ -224,7 +224,7 @@ class SalesforceCaseParser(Parser):
             keys = (*keys, hashed)
             if customer is None:
                 customer = hashed
-        return Interaction(
+        return make_interaction(
             id=case_id or case_number,
             source=ctx.ref(line=line, index=index),
             channel=ctx.channel(origin_channel(meta.get("origin"))),

@@ -62,8 +62,8 @@ from functools import lru_cache, partial
 from typing import Any
 
 from ..errors import ParseFailureReason
-from ..records import Channel, Interaction, Role, Satisfaction, Turn
-from ._base import FieldError, ParseContext, ParseOptions, Parser, ParserResult, register
+from ..records import Channel, Interaction, Role, Satisfaction, Turn, make_interaction, make_turn
+from ._base import RECORD_ERRORS, FieldError, ParseContext, ParseOptions, Parser, ParserResult, register
 from ._jsonstream import JsonProblem, iter_json_lines, iter_json_records
 from ._source import SourceFile
 from ._tickets import (
@@ -356,7 +356,7 @@ class _Zendesk(Parser):
             self._comments(comments, description, requester, requester_text, stamp, ctx, turns)
         elif description is not None:
             turns.append(
-                Turn(position=0, role="customer", speaker=requester_text, text=description, at=created)
+                make_turn(position=0, role="customer", speaker=requester_text, text=description, at=created)
             )
 
         meta = {k: v for k, v in t.items() if v is not None and k not in _HANDLED}
@@ -420,7 +420,7 @@ class _Zendesk(Parser):
         else:
             tag_tuple = split_tags(opt_str(tags, "tags"))
         assignee = get("assignee_id")
-        return Interaction(
+        return make_interaction(
             id=tid,
             source=ctx.ref(line=line, offset=offset, index=index),
             channel=self.opts.channel or channel,
@@ -464,7 +464,7 @@ class _Zendesk(Parser):
                 author = first.get("author_id")
                 cid = first.get("id")
                 turns.append(
-                    Turn(
+                    make_turn(
                         position=0,
                         role="customer",
                         speaker=requester_text if author is None else str(author),
@@ -477,7 +477,7 @@ class _Zendesk(Parser):
                 start = 1
             else:
                 turns.append(
-                    Turn(position=0, role="customer", speaker=requester_text, text=description, at=created)
+                    make_turn(position=0, role="customer", speaker=requester_text, text=description, at=created)
                 )
         role = self._role
         for i in range(start, len(comments)):
@@ -493,7 +493,7 @@ class _Zendesk(Parser):
             if kind is not None and kind != "Comment":
                 meta["type"] = kind
             turns.append(
-                Turn(
+                make_turn(
                     position=len(turns),
                     role=role(author, requester),
                     speaker=None if author is None else str(author),
@@ -514,13 +514,12 @@ class _Zendesk(Parser):
                 continue
             value = item.value
             line, offset = item.line, item.offset
-            if value.__class__ is dict and "id" in value:  # the common case: one ticket
-                yield build(
-                    partial(self._ticket, value, ctx, line, offset, index),
-                    line=line,
-                    offset=offset,
-                    index=index,
-                )
+            if value.__class__ is dict and "id" in value:  # the common case: one ticket, inlined build()
+                try:
+                    record: ParserResult = self._ticket(value, ctx, line, offset, index)
+                except RECORD_ERRORS as exc:
+                    record = ctx.failure_for(exc, line=line, offset=offset, index=index)
+                yield record
                 index += 1
                 continue
             for ticket in _tickets_in(value):
@@ -636,7 +635,7 @@ class ZendeskCsvParser(_Zendesk):
         created = dates(f("created_at"))
         description = f("description")
         turns = (
-            (Turn(position=0, role="customer", speaker=requester, text=description, at=created),)
+            (make_turn(position=0, role="customer", speaker=requester, text=description, at=created),)
             if description is not None
             else ()
         )
@@ -664,7 +663,7 @@ class ZendeskCsvParser(_Zendesk):
             subject = raw_subject
         elif raw_subject is not None and raw_subject != subject:
             meta["raw_subject"] = raw_subject
-        return Interaction(
+        return make_interaction(
             id=tid,
             source=ctx.ref(line=line, index=index),
             channel=self.opts.channel or _via_channel(via),
