@@ -36,6 +36,7 @@ from .._time import TimestampError
 from ..errors import ConfigError, Errors, ParseFailureReason, scrub
 from ..records import Channel, Interaction, Role, Turn, hash_identifier
 from ._base import ParseContext, ParseOptions, map_role
+from ._roles import AGENT_GREETING
 
 __all__ = [
     "INFER_ROLES_OPTION",
@@ -241,17 +242,7 @@ def render_label(role: str, speaker: str | None) -> str:
     return f"{speaker} ({title})" if speaker else title
 
 
-_GREETING = re.compile(
-    r"\b(?:thanks?(?: you)? (?:so much )?for (?:calling|contacting|choosing|holding|reaching out)"
-    r"|how (?:can|may|could|might) (?:i|we) (?:help|assist)"
-    r"|what can i (?:do|help you with)"
-    r"|you(?:'ve|’ve| have) reached"
-    r"|you(?:'re|’re| are) (?:through to|speaking (?:with|to))"
-    r"|who am i speaking (?:with|to)"
-    r"|welcome to"
-    r"|(?:can|may|could) i (?:take|have|start with|get) your (?:full )?name)\b",
-    re.IGNORECASE,
-)
+
 
 
 _HELP = re.compile(r"\bhow (?:can|may|could|might) (?:i|we) (?:help|assist)", re.IGNORECASE)
@@ -315,7 +306,7 @@ def settle_roles(turns: Sequence[TurnDraft], *, infer: bool) -> str | None:
     first_text = {name: " ".join(said[:2]) for name, said in texts.items() if name not in assign}
     known = {t.role for t in turns if t.role in ("agent", "customer")}
     if len(first_text) == 2 and not known:
-        greeters = [name for name, text in first_text.items() if _GREETING.search(text)]
+        greeters = [name for name, text in first_text.items() if AGENT_GREETING.search(text)]
         if len(greeters) == 1:
             assign.update({name: "agent" if name == greeters[0] else "customer" for name in first_text})
             methods.append("greeting")

@@ -52,24 +52,12 @@ from ..errors import ParseFailureReason
 from ..records import Interaction, Role, Turn
 from ._amazon import get_dict, get_list, get_number, get_str, load_document, mean
 from ._base import FieldError, ParseContext, Parser, ParserResult, register
+from ._roles import AGENT_GREETING, SELF_INTRODUCTION
 from ._source import SourceFile
 
 __all__ = ["TranscribeParser", "assign_roles"]
 
 _SENTENCE_END = re.compile(r"[.?!…。？！]$")
-_AGENT_GREETING = re.compile(
-    r"\b(?:thanks?(?: you)? (?:so much )?for (?:calling|contacting|holding|choosing|waiting)(?! me\b)"
-    r"|how (?:can|may|could|might) (?:i|we) (?:help|assist)"
-    r"|what can i (?:do|help)"
-    r"|you(?:'ve| have) reached"
-    r"|welcome to)\b",
-    re.IGNORECASE,
-)
-_SELF_INTRO = re.compile(
-    r"\b(?:this is|my name is|you(?:'re| are) speaking (?:to|with))\s+\S", re.IGNORECASE
-)
-
-
 @dataclass
 class _Word:
     text: str
@@ -104,11 +92,11 @@ def assign_roles(
     if any(role != "unknown" for role in roles.values()):
         rule = "option"
     else:
-        greeters = [label for label, text in first_turns.items() if _AGENT_GREETING.search(text)]
+        greeters = [label for label, text in first_turns.items() if AGENT_GREETING.search(text)]
         if len(greeters) == 1:
             roles[greeters[0]] = "agent"
             rule = "greeting_heuristic"
-        elif not greeters and first_label is not None and _SELF_INTRO.search(first_turns[first_label]):
+        elif not greeters and first_label is not None and SELF_INTRODUCTION.search(first_turns[first_label]):
             roles[first_label] = "agent"
             rule = "greeting_heuristic"
         else:

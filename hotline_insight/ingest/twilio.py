@@ -73,16 +73,12 @@ from ._jsonconv import (
     stem,
 )
 from ._jsonstream import JsonProblem
+from ._roles import AGENT_GREETING
 from ._source import SourceFile
 
 __all__ = ["GREETING", "TwilioParser"]
 
-GREETING = re.compile(
-    r"\b(?:thanks?(?: you)? for (?:calling|contacting|holding|reaching out)|"
-    r"how (?:can|may|might) i (?:help|assist)|what can i do for you|"
-    r"my name is|you(?:'re| are) (?:speaking|through) (?:to|with)|welcome to)\b",
-    re.IGNORECASE,
-)
+GREETING = re.compile(AGENT_GREETING.pattern + r"|\bmy name is\b", re.IGNORECASE)
 """What an agent's opening sentences say (the role heuristic)."""
 
 _SID_IN_URL = re.compile(r"/Transcripts/([A-Za-z0-9]+)/")
