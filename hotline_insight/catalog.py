@@ -54,8 +54,7 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import yaml
@@ -71,6 +70,19 @@ from pydantic import (
     model_validator,
 )
 
+from ._yaml import (
+    SafeDumper,
+    SafeLoader,
+    describe_error,
+    field_path,
+    find_duplicate_key,
+    line_of,
+    locate,
+    plain,
+    preview,
+    read_source,
+    yaml_reason,
+)
 from .errors import ConfigError, Errors, scrub
 
 if TYPE_CHECKING:
@@ -280,22 +292,6 @@ class _CatalogProblems(ValueError):
     def __init__(self, problems: list[_Problem]) -> None:
         super().__init__("; ".join(f"{_field_path(p.loc)}: {p.reason}" for p in problems))
         self.problems = problems
-
-
-def _field_path(loc: Iterable[str | int]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top level)"
-
-
-def _preview(ids: Iterable[str]) -> str:
-    ids = list(ids)
-    shown = ", ".join(repr(i) for i in ids[:10])
-    return (shown + f", ... ({len(ids)} in all)") if len(ids) > 10 else (shown or "(none)")
 
 
 class Catalog(_Entry):
@@ -662,119 +658,34 @@ class Catalog(_Entry):
 # -- loading helpers --------------------------------------------------------------
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that keeps an impossible date (``2025-02-30``) as text.
-
-    PyYAML raises a bare ``ValueError`` with no line for such dates; as text
-    the value reaches field validation, which reports it with its line.
-    """
-
-
-def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
-
-class _SafeDumper(yaml.SafeDumper):
-    """``yaml.SafeDumper`` that writes multi-line text as a ``|`` block, as people do."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_SafeDumper.add_representer(str, _represent_str)
+_SafeLoader = SafeLoader
+_SafeDumper = SafeDumper
+_yaml_reason = yaml_reason
+_locate = locate
+_line_of = line_of
+_field_path = field_path
+_preview = preview
+_plain = plain
 
 
 def _read_source(path_or_text: str | os.PathLike[str]) -> tuple[str, str]:
     """Return (source name, YAML text)."""
-    if isinstance(path_or_text, str) and (
-        "\n" in path_or_text
-        or not (path_or_text.strip().lower().endswith((".yaml", ".yml")) or os.path.isfile(path_or_text))
-    ):
-        return _TEXT_SOURCE, path_or_text
-    path = Path(path_or_text)
-    try:
-        return str(path_or_text), path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        reason = "the file does not exist"
-    except IsADirectoryError:
-        reason = "it is a directory, not a YAML file"
-    except UnicodeDecodeError as exc:
-        reason = f"it is not UTF-8 text ({exc.reason} at byte {exc.start})"
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-    raise ConfigError(Errors.E302.format(source=str(path_or_text), reason=reason))
-
-
-def _yaml_reason(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    context = getattr(exc, "context", None)
-    what = f"{context}, {problem}" if context else str(problem)
-    if mark is not None:
-        return f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {what}"
-    return f"invalid YAML: {what}"
+    return read_source(path_or_text, error=Errors.E302)
 
 
 def _check_duplicate_keys(node: yaml.Node | None, source: str) -> None:
     """PyYAML keeps the last of repeated keys silently; report them instead."""
-    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(node, ())] if node is not None else []
-    visited: set[int] = set()
-    while stack:
-        current, loc = stack.pop()
-        if id(current) in visited:  # anchors and aliases share nodes
-            continue
-        visited.add(id(current))
-        if isinstance(current, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in current.value:
-                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                    if key.value in seen:
-                        raise ConfigError(
-                            Errors.E301.format(
-                                source=source,
-                                line=key.start_mark.line + 1,
-                                field=_field_path((*loc, key.value)),
-                                reason=f"the key {key.value!r} appears twice in the same mapping",
-                            )
-                        )
-                    seen.add(key.value)
-                    stack.append((value, (*loc, key.value)))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend((item, (*loc, index)) for index, item in enumerate(current.value))
-
-
-def _locate(root: yaml.Node, loc: tuple[str | int, ...]) -> tuple[int, yaml.Node | None]:
-    """The 1-based line of the deepest node ``loc`` reaches (a key's own line for mapping
-    keys), and the node itself when ``loc`` reaches all the way."""
-    node = root
-    line = root.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value == part:
-                    line = key.start_mark.line + 1
-                    node = value
-                    break
-            else:
-                return line, None
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line, None
-    return line, node
-
-
-def _line_of(root: yaml.Node, loc: tuple[str | int, ...]) -> int:
-    return _locate(root, loc)[0]
+    found = find_duplicate_key(node)
+    if found is not None:
+        loc, line = found
+        raise ConfigError(
+            Errors.E301.format(
+                source=source,
+                line=line,
+                field=_field_path(loc),
+                reason=f"the key {loc[-1]!r} appears twice in the same mapping",
+            )
+        )
 
 
 def _format_problem(source: str, root: yaml.Node | None, loc: tuple[str | int, ...], reason: str) -> str:
@@ -799,28 +710,7 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
 
 
 def _reason(error: Mapping[str, Any], node: yaml.Node | None = None) -> str:
-    kind = error["type"]
-    loc = tuple(error["loc"])
-    value = error.get("input")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        allowed = _allowed_keys(loc)
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        return f"unknown key {key!r}; {hint}allowed keys: {', '.join(allowed)}"
-    message = str(error["msg"]).replace("a valid tuple", "a list")
-    if kind == "value_error":
-        return message.removeprefix("Value error, ")
-    # quote what the file says (``0123``), not what YAML made of it (83)
-    raw = node.value if isinstance(node, yaml.ScalarNode) else value
-    shown = scrub(raw, mask_digits=False)
-    if kind == "string_type" and isinstance(value, bool):
-        return f"{message}; YAML reads the unquoted {shown} as {str(value).lower()}: put it in quotes"
-    if kind == "string_type" and isinstance(value, int | float):
-        return f"{message}; got the number {shown}: put it in quotes to keep it as text"
-    return f"{message}; got {shown}"
+    return describe_error(error, node, _allowed_keys(tuple(error["loc"])))
 
 
 def _messages(exc: ValidationError, *, source: str, root: yaml.Node | None) -> list[tuple[int, str]]:
@@ -859,15 +749,6 @@ def _raise_problems(messages: list[tuple[int, str]], source: str) -> NoReturn:
     if len(messages) > _MAX_LISTED:
         listing += f"\n  ... and {len(messages) - _MAX_LISTED} more"
     raise ConfigError(Errors.E307.format(n_problems=len(messages), source=source, listing=listing)) from None
-
-
-def _plain(value: Any) -> Any:
-    """Tuples to lists and mappings to dicts, so YAML and JSON writers take the value."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _frame(columns: Mapping[str, tuple[str, list[Any]]]) -> pd.DataFrame:
