@@ -48,6 +48,8 @@ _EXPORTS: dict[str, str] = {
     "Policy": "hotline_insight.catalog",
     "read_customers": "hotline_insight.customers_table",
     "iter_customers": "hotline_insight.customers_table",
+    # grievances
+    "redact": "hotline_insight.nlp.redact",
     # errors
     "HotlineError": "hotline_insight.errors",
     "ParseError": "hotline_insight.errors",
@@ -103,6 +105,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         register,
     )
     from .ingest.generic import ColumnMapping
+    from .nlp.redact import redact
     from .records import (
         Customer,
         Interaction,

@@ -121,7 +121,47 @@ class Errors(metaclass=_CodedMeta):
     # estimators
     E501 = "This {name} instance is not fitted yet. Call 'fit' before using it."
     E502 = "The '{name}' parameter of {owner} must be {expected}. Got {value!r} instead."
-
+    # themes: taxonomy and matchers (hotline_themes, hotline_facets)
+    E701 = "Invalid taxonomy {source}, line {line}, field '{field}': {reason}"
+    E702 = "Can't read taxonomy {source}: {reason}"
+    E703 = "Invalid taxonomy {source}, field '{field}': {reason}"
+    E704 = "{n_problems} problems in taxonomy {source}:\n{listing}"
+    E705 = "The taxonomy has no {kind} with id {value!r}. Known {kind} ids: {expected}."
+    E706 = (
+        "The 'taxonomy' setting of {component} must be null (the built-in taxonomy) or the path "
+        "of a taxonomy YAML file. Got {value!r} instead."
+    )
+    E707 = (
+        "{component} can't load its taxonomy {source}: the file does not exist. Pass an "
+        "existing YAML file, or call set_taxonomy() before using the component."
+    )
+    E708 = "{function} takes a spaCy Doc or Span. Got {value} instead."
+    # nlp: boilerplate, complaints, intensity (hotline_boilerplate, hotline_complaints, hotline_intensity)
+    E801 = "The '{name}' setting of {component} must be {expected}. Got {value!r} instead."
+    E802 = "Unknown {what} {value!r} for {component}. Expected one of: {expected}."
+    E803 = (
+        "Pattern {index} added to {component} is not a valid regular expression: {reason}. "
+        "Patterns are Python regular expressions, matched case-insensitively."
+    )
+    E804 = (
+        "Can't restore the {component} data in {source}: it was written with data version "
+        "{value!r}; this version reads version {expected!r}. Save the pipeline again with this version."
+    )
+    # nlp: catalog linking (hotline_linker)
+    E901 = "Can't restore the hotline_linker data in {source}: {reason}."
+    # nlp: personal-data redaction (hotline_insight.nlp.redact, hotline_redactor)
+    E601 = "Unknown PII label(s) {value!r} in '{name}'. Known labels: {expected}."
+    E602 = "{func}() needs the text as a str. Got an object of type {value} instead."
+    E603 = (
+        "The 'nlp' argument of {func}() must be a spaCy Language (or a callable that "
+        "returns a Doc). Got an object of type {value} instead."
+    )
+    E604 = (
+        "Invalid PII span start_char={start}, end_char={end}, label={label!r}: offsets "
+        "must satisfy 0 <= start_char < end_char and the label must be one of {expected}."
+    )
+    E605 = "Can't read the hotline_redactor settings from {source}: {reason}."
+    E606 = "The '{name}' setting of hotline_redactor must be {expected}. Got {value!r} instead."
 
 class Warnings(metaclass=_CodedMeta):
     """Warning message catalogue."""
