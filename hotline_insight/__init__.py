@@ -50,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     "iter_customers": "hotline_insight.customers_table",
     # grievances
     "redact": "hotline_insight.nlp.redact",
+    "Taxonomy": "hotline_insight.themes",
     # errors
     "HotlineError": "hotline_insight.errors",
     "ParseError": "hotline_insight.errors",
@@ -117,3 +118,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         VendorIssue,
         hash_identifier,
     )
+    from .themes import Taxonomy
