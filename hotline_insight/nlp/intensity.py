@@ -1,0 +1,418 @@
+"""``hotline_intensity``: how strongly each complaint segment is felt, and its sentiment.
+
+For every span in ``doc.spans["hi_complaints"]`` the component sets
+
+* ``span._.hi_cues``: the intensity cues found, a tuple of names in the order
+  of :data:`CUES`;
+* ``span._.hi_sentiment``: a valence score in [-1, 1] from a small lexicon;
+* ``span._.hi_intensity``: a score in [0, 1] combining the two.
+
+Cues
+----
+
+==================  ======  ==================================================================
+cue                 weight  what (phrases in ``_lexicons.INTENSITY_PHRASES``)
+==================  ======  ==================================================================
+``escalation``       0.45   a regulator, ombudsman, CFPB, FCC, FTC, BBB, a lawyer, court,
+                            suing, "report you to", social media, a bad review, the press
+``leave``            0.40   threats to leave or switch provider, "take my business elsewhere"
+``cancel``           0.25   cancel, terminate, close my account
+``profanity``        0.30   a mild list ("damn", "crap", "bloody", "wtf") and masked words
+                            ("f***", "sh*t")
+``shouting``         0.25   two or more words in capitals, or one of 5+ letters ("AGAIN"); not
+                            acronyms such as CFPB or redaction placeholders such as XXXX
+``repeat_contact``   0.20   "third time", "called 5 times", "again", "over and over"
+``angry_emoji``      0.15   😡 🤬 😠 😤 👎 (each, at most 2)
+``exclamation``      0.10   each "!" (at most 3)
+``intensifier``      0.10   "absolutely", "completely", "totally", "at all" (each, at most 2)
+``hedge``           x0.6    "a bit", "slightly", "somewhat", "kind of": damps the result
+==================  ======  ==================================================================
+
+Formula::
+
+    base      = 0.1 + 0.3 * max(0, -sentiment)
+    intensity = 1 - (1 - base) * prod_c (1 - weight_c) ** n_c
+    intensity = intensity * 0.6            if a hedge was found
+
+so every cue raises the score with diminishing returns and the result stays
+in [0, 1]. "I'm cancelling and reporting you to the FCC!!!" scores 0.73,
+"the bill is a bit high" 0.06.
+
+Sentiment
+---------
+
+Each token found in the valence lexicon (``_lexicons.VALENCE``: about 230
+lemmas and a few emoji, from -0.9 "terrible" to +0.7 "great", matched in
+their inflections) contributes its valence, times 1.3 after an intensifier
+("very", "so", "absolutely" ...), times 0.6 after a hedge ("a bit"), and
+times -0.5 when negated ("not good" -> -0.2, "not bad" -> +0.3; negation as
+in ``hotline_complaints``: a negator up to four tokens back, skipping
+articles and degree adverbs). With ``x`` the sum::
+
+    sentiment = x / sqrt(x ** 2 + 2)
+
+(VADER's normalisation with a smaller constant, suited to short segments).
+A complaint with no valence words ("my router reboots every night") scores
+0: the lexicon measures tone, not topic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+from spacy import util
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..errors import ConfigError, Errors
+from ._extensions import register_extensions
+from ._lexicons import INTENSITY_PHRASES, VALENCE
+from ._text import LowerView, PhraseIndex, is_negated, rewrite_pattern, word_forms, write_json
+from ._text import json_dumps as _json_dumps
+
+__all__ = ["CUES", "DEFAULT_CUE_WEIGHTS", "Intensity"]
+
+_COMPONENT = "hotline_intensity"
+_DATA_VERSION = 1
+
+CUES = (
+    "escalation",
+    "leave",
+    "cancel",
+    "profanity",
+    "shouting",
+    "repeat_contact",
+    "angry_emoji",
+    "exclamation",
+    "intensifier",
+    "hedge",
+)
+"""The intensity cue names, in the order ``span._.hi_cues`` lists them."""
+
+DEFAULT_CUE_WEIGHTS: dict[str, float] = {
+    "escalation": 0.45,
+    "leave": 0.40,
+    "cancel": 0.25,
+    "profanity": 0.30,
+    "shouting": 0.25,
+    "repeat_contact": 0.20,
+    "angry_emoji": 0.15,
+    "exclamation": 0.10,
+    "intensifier": 0.10,
+    "hedge": 0.6,
+}
+"""Cue weights; ``hedge`` is a multiplier, the others are noisy-OR weights."""
+
+_MAX_COUNT = {"exclamation": 3, "intensifier": 2, "angry_emoji": 2}
+_ANGRY_EMOJI = frozenset("😡🤬😠😤👎")
+_ACRONYMS = frozenset(
+    """CFPB FCC FTC BBB ATM APR PIN SIM USA ASAP DOB ACH FDIC FDCPA FCRA TILA ISP DSL TV HD SMS MMS
+    USB VPN WIFI LTE GPS API URL PDF APP IOS CEO CPI VAT GST EMI IRS SSN LLC INC LTD PLC BNPL OK
+    NYC UK EU US PM AM EST PST CST UTC FAQ ID IDS OTP CVV""".split()
+)
+_PLACEHOLDER = re.compile(r"X{2,}")
+_INTENSIFIERS = frozenset(
+    """very really so extremely absolutely completely totally utterly incredibly seriously
+    ridiculously unbelievably truly deeply thoroughly""".split()
+)
+_HEDGES = frozenset("""bit little slightly somewhat fairly rather mildly tad""".split())
+_APOS = "'?"
+
+
+class Intensity:
+    """Set ``hi_intensity``, ``hi_cues`` and ``hi_sentiment`` on complaint segments.
+
+    Built by ``nlp.add_pipe("hotline_intensity")``; run it after
+    ``hotline_complaints``. See the module docstring for the formula.
+
+    Args:
+        nlp: The pipeline.
+        name: The component's name in the pipeline.
+        span_key: The span group to annotate.
+        weights: Overrides of :data:`DEFAULT_CUE_WEIGHTS`.
+
+    Examples:
+        >>> import spacy, hotline_insight.nlp.complaints, hotline_insight.nlp.intensity
+        >>> nlp = spacy.blank("en")
+        >>> _ = nlp.add_pipe("sentencizer")
+        >>> _ = nlp.add_pipe("hotline_complaints")
+        >>> _ = nlp.add_pipe("hotline_intensity")
+        >>> doc = nlp("This is the THIRD time I've called, it's absolutely ridiculous!!")
+        >>> span = doc.spans["hi_complaints"][0]
+        >>> span._.hi_cues
+        ('shouting', 'repeat_contact', 'exclamation', 'intensifier')
+        >>> round(span._.hi_intensity, 2), round(span._.hi_sentiment, 2)
+        (0.67, -0.48)
+        >>> nlp.get_pipe("hotline_intensity").score("the bill is a bit high")
+        (0.06, 0.0, ('hedge',))
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = _COMPONENT,
+        *,
+        span_key: str = "hi_complaints",
+        weights: Mapping[str, float] | None = None,
+    ) -> None:
+        register_extensions()
+        merged = {**DEFAULT_CUE_WEIGHTS, **(weights or {})}
+        _validate(span_key, merged)
+        self.nlp = nlp
+        self.name = name
+        self.span_key = span_key
+        self.weights = {k: float(v) for k, v in merged.items()}
+        self.phrases: dict[str, list[str]] = deepcopy(INTENSITY_PHRASES)
+        self.valence: dict[str, float] = dict(VALENCE)
+        self._build()
+
+    def add_cues(self, cue: str, phrases: Iterable[str]) -> None:
+        """Add phrase cues (regular expressions, case-insensitive) to a cue.
+
+        Raises:
+            ConfigError: An unknown cue or an invalid expression.
+
+        Examples:
+            >>> import spacy, hotline_insight.nlp.intensity
+            >>> comp = spacy.blank("en").add_pipe("hotline_intensity")
+            >>> comp.add_cues("escalation", [r"watchdog"])
+        """
+        phrase_cues = tuple(INTENSITY_PHRASES)
+        if cue not in phrase_cues:
+            raise ConfigError(
+                Errors.E802.format(
+                    what="cue", value=cue, component=_COMPONENT, expected=", ".join(phrase_cues)
+                )
+            )
+        phrases = list(phrases)
+        for i, p in enumerate(phrases):
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ConfigError(Errors.E803.format(index=i, component=_COMPONENT, reason=exc.msg)) from None
+        self.phrases.setdefault(cue, []).extend(phrases)
+        self._build()
+
+    def add_valence(self, entries: Mapping[str, float]) -> None:
+        """Add or change sentiment lexicon entries (lemma -> valence in [-1, 1]).
+
+        Raises:
+            ConfigError: A valence outside [-1, 1].
+        """
+        for word, v in entries.items():
+            if isinstance(v, bool) or not isinstance(v, int | float) or not -1.0 <= v <= 1.0:
+                raise ConfigError(
+                    Errors.E801.format(
+                        name=f"valence[{word!r}]",
+                        component=_COMPONENT,
+                        expected="a float in [-1, 1]",
+                        value=v,
+                    )
+                )
+            self.valence[word.lower()] = float(v)
+        self._build()
+
+    def _build(self) -> None:
+        self._index = PhraseIndex(
+            (cue, rewrite_pattern(p, apostrophe=_APOS)) for cue in CUES for p in self.phrases.get(cue, [])
+        )
+        forms: dict[str, float] = {}
+        for lemma, v in self.valence.items():
+            for form in word_forms(lemma):
+                forms.setdefault(form, v)
+        for lemma, v in self.valence.items():  # exact entries win over generated forms
+            forms[lemma] = v
+        self._valence_forms = forms
+
+    # -- scoring -------------------------------------------------------------
+
+    def cues(self, span: Span) -> dict[str, int]:
+        """Count the intensity cues in a span."""
+        text = span.text.replace("’", "'")
+        found: dict[str, int] = {}
+        for _s, _e, cue in self._index.find(text):
+            found[cue] = found.get(cue, 0) + 1
+        n_caps = 0
+        long_caps = False
+        if any(c.isupper() for c in text):
+            for tok in span:
+                t = tok.text
+                if (
+                    len(t) >= 2
+                    and t.isupper()
+                    and t.isalpha()
+                    and t not in _ACRONYMS
+                    and not _PLACEHOLDER.fullmatch(t)
+                ):
+                    n_caps += 1
+                    long_caps = long_caps or len(t) >= 5
+        if n_caps >= 2 or long_caps:
+            found["shouting"] = n_caps
+        n_excl = text.count("!")
+        if n_excl:
+            found["exclamation"] = n_excl
+        n_emoji = sum(1 for ch in text if ch in _ANGRY_EMOJI)
+        if n_emoji:
+            found["angry_emoji"] = n_emoji
+        return found
+
+    def sentiment(self, span: Span) -> float:
+        """Valence of a span in [-1, 1] (see the module docstring)."""
+        doc = span.doc
+        lowers = LowerView(doc)
+        x = 0.0
+        lex = self._valence_forms
+        for tok in span:
+            v = lex.get(tok.lower_)
+            if v is None and tok.lemma_:
+                v = lex.get(tok.lemma_.lower())
+            if v is None:
+                continue
+            i = tok.i
+            if i > span.start:
+                prev = doc[i - 1].lower_
+                if prev in _INTENSIFIERS:
+                    v *= 1.3
+                elif prev in _HEDGES:
+                    v *= 0.6
+            if is_negated(lowers, i, span.start):
+                v *= -0.5
+            x += v
+        return max(-1.0, min(1.0, x / math.sqrt(x * x + 2.0)))
+
+    def intensity(self, cues: Mapping[str, int], sentiment: float) -> float:
+        """Combine cue counts and sentiment into an intensity in [0, 1]."""
+        keep = 1.0 - (0.1 + 0.3 * max(0.0, -sentiment))
+        for cue, n in cues.items():
+            if cue == "hedge":
+                continue
+            n = min(n, _MAX_COUNT.get(cue, 1))
+            keep *= (1.0 - self.weights[cue]) ** n
+        value = 1.0 - keep
+        if "hedge" in cues:
+            value *= self.weights["hedge"]
+        return max(0.0, min(1.0, value))
+
+    def score(self, text: str) -> tuple[float, float, tuple[str, ...]]:
+        """Intensity, sentiment and cue names of a text taken as one segment (rounded).
+
+        A convenience for notebooks and tests; the component itself works on
+        the spans of ``doc.spans[span_key]``.
+        """
+        span = self.nlp.make_doc(text)[:]
+        cues = self.cues(span)
+        sent = self.sentiment(span)
+        return round(self.intensity(cues, sent), 2), round(sent, 2), tuple(c for c in CUES if c in cues)
+
+    # -- the component -------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate the spans of ``doc.spans[span_key]``."""
+        if self.span_key not in doc.spans:
+            return doc
+        for span in doc.spans[self.span_key]:
+            cues = self.cues(span)
+            sent = self.sentiment(span)
+            span._.hi_sentiment = sent
+            span._.hi_cues = tuple(c for c in CUES if c in cues)
+            span._.hi_intensity = self.intensity(cues, sent)
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        """Apply the component to a stream of docs."""
+        for doc in stream:
+            yield self(doc)
+
+    # -- serialisation -------------------------------------------------------
+
+    def _data(self) -> dict[str, Any]:
+        return {
+            "version": _DATA_VERSION,
+            "span_key": self.span_key,
+            "weights": self.weights,
+            "phrases": self.phrases,
+            "valence": self.valence,
+        }
+
+    def _load(self, data: dict[str, Any], source: str) -> None:
+        if data.get("version") != _DATA_VERSION:
+            raise ConfigError(
+                Errors.E804.format(
+                    component=_COMPONENT, source=source, value=data.get("version"), expected=_DATA_VERSION
+                )
+            )
+        weights = {**DEFAULT_CUE_WEIGHTS, **data["weights"]}
+        _validate(data["span_key"], weights)
+        self.span_key = data["span_key"]
+        self.weights = weights
+        self.phrases = {k: list(v) for k, v in data["phrases"].items()}
+        self.valence = {k: float(v) for k, v in data["valence"].items()}
+        self._build()
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """Serialise settings and lexicons."""
+        return util.to_bytes({"cfg": lambda: _json_dumps(self._data())}, exclude)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> Intensity:
+        """Load what :meth:`to_bytes` wrote."""
+
+        def load(b: bytes) -> None:
+            self._load(json.loads(b), "<bytes>")
+
+        util.from_bytes(bytes_data, {"cfg": load}, exclude)
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save settings and lexicons to a directory."""
+        path = util.ensure_path(path)
+        util.to_disk(path, {"cfg.json": lambda p: write_json(p, self._data())}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Intensity:
+        """Load what :meth:`to_disk` wrote."""
+        path = util.ensure_path(path)
+
+        def load(p: Path) -> None:
+            self._load(json.loads(p.read_bytes()), str(p))
+
+        util.from_disk(path, {"cfg.json": load}, exclude)
+        return self
+
+
+def _validate(span_key: Any, weights: Mapping[str, Any]) -> None:
+    if not isinstance(span_key, str) or not span_key:
+        raise ConfigError(
+            Errors.E801.format(
+                name="span_key", component=_COMPONENT, expected="a span group name", value=span_key
+            )
+        )
+    for name, w in weights.items():
+        if name not in CUES:
+            raise ConfigError(
+                Errors.E802.format(
+                    what="cue weight", value=name, component=_COMPONENT, expected=", ".join(CUES)
+                )
+            )
+        if isinstance(w, bool) or not isinstance(w, int | float) or not 0.0 <= w <= 1.0:
+            raise ConfigError(
+                Errors.E801.format(
+                    name=f"weights[{name!r}]", component=_COMPONENT, expected="a float in [0, 1]", value=w
+                )
+            )
+
+
+@Language.factory(
+    "hotline_intensity",
+    assigns=["span._.hi_intensity", "span._.hi_cues", "span._.hi_sentiment"],
+    requires=["doc.spans"],
+    default_config={"span_key": "hi_complaints", "weights": None},
+)
+def make_intensity(nlp: Language, name: str, span_key: str, weights: dict[str, float] | None) -> Intensity:
+    """Build the ``hotline_intensity`` component (see :class:`Intensity`)."""
+    register_extensions()
+    return Intensity(nlp, name, span_key=span_key, weights=weights)
