@@ -49,7 +49,12 @@ _EXPORTS: dict[str, str] = {
     "read_customers": "hotline_insight.customers_table",
     "iter_customers": "hotline_insight.customers_table",
     # grievances
+    "build_pipeline": "hotline_insight.nlp.pipeline",
     "redact": "hotline_insight.nlp.redact",
+    "extract_grievances": "hotline_insight.grievances",
+    "Grievance": "hotline_insight.grievances",
+    "GrievanceLink": "hotline_insight.grievances",
+    "Grievances": "hotline_insight.grievances",
     "Taxonomy": "hotline_insight.themes",
     # errors
     "HotlineError": "hotline_insight.errors",
@@ -94,6 +99,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ParseWarning,
         RecordValidationError,
     )
+    from .grievances import Grievance, GrievanceLink, Grievances, extract_grievances
     from .ingest import (
         ParseOptions,
         Parser,
@@ -106,6 +112,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         register,
     )
     from .ingest.generic import ColumnMapping
+    from .nlp.pipeline import build_pipeline
     from .nlp.redact import redact
     from .records import (
         Customer,

@@ -1,0 +1,386 @@
+"""The grievance pipeline: build it, and run it over interactions.
+
+:func:`build_pipeline` assembles ``spacy.blank("en")`` (or an installed
+trained pipeline) with a sentencizer, a lookup lemmatizer and the hotline
+components. :class:`GrievanceExtractor` prepares each turn (HTML stripped,
+personal data redacted), runs the pipeline in batches, optionally in several
+processes, and turns every complaint segment into a
+:class:`~hotline_insight.grievances.Grievance`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigError, Errors, MissingDependencyError
+from ._extensions import register_extensions
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+    from ..catalog import Catalog
+    from ..grievances import Grievance, GrievanceLink, Grievances
+    from ..records import Interaction
+    from ..themes import Taxonomy
+
+__all__ = ["COMPONENTS", "GrievanceExtractor", "build_pipeline", "prepare_text"]
+
+COMPONENTS = (
+    "hotline_boilerplate",
+    "hotline_complaints",
+    "hotline_themes",
+    "hotline_facets",
+    "hotline_linker",
+    "hotline_intensity",
+)
+
+_HTML_TAG = re.compile(r"<(?:p|div|br|span|b|i|em|strong|a|ul|ol|li|table|tr|td|html|body|head|h[1-6])\b", re.I)
+
+
+def prepare_text(text: str, *, prompt: str | None = None, allow_list: Sequence[str] = ()) -> str:
+    """The text grievance spans index: HTML reduced to text (when the turn is HTML), then redacted.
+
+    Args:
+        text: a turn's text.
+        prompt: the previous turn's text, so that a bare answer to "can I take
+            your date of birth?" is recognised as personal data.
+        allow_list: words never redacted as names (the company's and its
+            products' names, which customers address like people).
+
+    Examples:
+        >>> prepare_text("<p>Call me on 555-010-2000</p>")
+        'Call me on [PHONE]'
+    """
+    return _prepare(text, prompt, allow_list)[0]
+
+
+def _prepare(text: str, prompt: str | None, allow_list: Sequence[str]) -> tuple[str, list[Any]]:
+    from ..ingest._tickets import html_to_text
+    from .redact import redact_with_spans
+
+    if "<" in text and _HTML_TAG.search(text):
+        text = html_to_text(text)
+    return redact_with_spans(text, prompt=prompt, allow_list=allow_list)
+
+
+def _load_components() -> None:
+    """Import the modules that register the hotline factories with spaCy."""
+    from ..themes import matcher  # noqa: F401
+    from . import boilerplate, complaints, intensity, linking, redact  # noqa: F401
+
+
+def build_pipeline(
+    catalog: Catalog | None = None,
+    taxonomy: Taxonomy | None = None,
+    model: str = "blank",
+) -> Language:
+    """A spaCy pipeline that finds grievances: sentences, lemmas, then the hotline components.
+
+    Args:
+        catalog: products and policies for ``hotline_linker`` (none linked when None).
+        taxonomy: themes and facets (the built-in taxonomy when None).
+        model: ``"blank"`` for ``spacy.blank("en")`` with a sentencizer and a
+            lookup lemmatizer (nothing to download), or the name or path of an
+            installed trained pipeline (its parser or senter splits sentences,
+            its lemmatizer and NER are used; PERSON entities are redacted too).
+
+    Returns:
+        The pipeline, initialised. Components run in the order of :data:`COMPONENTS`.
+
+    Raises:
+        MissingDependencyError: ``model`` names a pipeline that is not installed.
+
+    Examples:
+        >>> nlp = build_pipeline()
+        >>> nlp.pipe_names[:2]
+        ['sentencizer', 'lemmatizer']
+    """
+    import spacy
+
+    register_extensions()
+    _load_components()
+    if model == "blank":
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    else:
+        try:
+            nlp = spacy.load(model)
+        except OSError as exc:
+            raise MissingDependencyError(
+                Errors.E401.format(feature=f"The spaCy pipeline {model!r}", package=model, extra="models")
+            ) from exc
+        if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
+            nlp.add_pipe("sentencizer", first=True)
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    if model == "blank":
+        nlp.initialize()
+    if taxonomy is not None:
+        for name in ("hotline_themes", "hotline_facets"):
+            matcher: Any = nlp.get_pipe(name)
+            matcher.set_taxonomy(taxonomy)
+    if catalog is not None:
+        linker: Any = nlp.get_pipe("hotline_linker")
+        linker.set_catalog(catalog)
+    return nlp
+
+
+def _overlapping(spans: Sequence[Span], start: int, end: int) -> list[Span]:
+    return [s for s in spans if s.start < end and start < s.end]
+
+
+class GrievanceExtractor:
+    """Runs a grievance pipeline over interactions and assembles Grievance records.
+
+    Links: a product or policy mentioned in the segment itself keeps the
+    linker's method and confidence; failing that, one mentioned elsewhere in
+    the same turn is linked as ``"same_turn"`` (confidence x 0.8). Products
+    are also the context of a whole conversation: one the customer named in
+    another turn is linked as ``"same_interaction"`` (x 0.6), and the product
+    named in the source's own fields as ``"metadata"`` (0.9) when the text
+    names none. A policy is linked only from the segment or its turn.
+
+    Themes: those whose cues lie in the segment; a segment with none takes
+    the themes cued elsewhere in its turn, outside scripted text (a complaint
+    such as "take the charge off please" is about what the turn said before).
+    """
+
+    def __init__(
+        self,
+        *,
+        catalog: Catalog | None = None,
+        taxonomy: Taxonomy | None = None,
+        nlp: Language | None = None,
+        batch_size: int = 256,
+    ) -> None:
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ConfigError(
+                Errors.E502.format(
+                    name="batch_size", owner="extract_grievances", expected="an int >= 1", value=batch_size
+                )
+            )
+        self.catalog = catalog
+        self.taxonomy = taxonomy
+        self.batch_size = batch_size
+        self._nlp = nlp
+        self._allow: tuple[str, ...] | None = None
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = build_pipeline(catalog=self.catalog, taxonomy=self.taxonomy)
+        return self._nlp
+
+    # -- running -----------------------------------------------------------
+    def run(self, interactions: Sequence[Interaction], *, n_process: int = 1, progress: bool = False) -> Grievances:
+        from ..grievances import Grievances
+
+        if not isinstance(n_process, int) or n_process < 1:
+            raise ConfigError(
+                Errors.E502.format(
+                    name="n_process", owner="extract_grievances", expected="an int >= 1", value=n_process
+                )
+            )
+        redactions: Counter[str] = Counter()
+        n_turns = sum(len(i.turns) for i in interactions)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=n_turns, unit="turn", desc="grievances")
+        found: list[Grievance] = []
+        try:
+            if n_process == 1 or len(interactions) < 2 * n_process:
+                for batch in _chunks(interactions, self.batch_size):
+                    items, counts = self.process(batch)
+                    found.extend(items)
+                    redactions.update(counts)
+                    if bar is not None:
+                        bar.update(sum(len(i.turns) for i in batch))
+            else:
+                for items, counts, done in self._parallel(interactions, n_process):
+                    found.extend(items)
+                    redactions.update(counts)
+                    if bar is not None:
+                        bar.update(done)
+        finally:
+            if bar is not None:
+                bar.close()
+        return Grievances(found, n_interactions=len(interactions), n_turns=n_turns, redactions=dict(redactions))
+
+    def _parallel(
+        self, interactions: Sequence[Interaction], n_process: int
+    ) -> Iterator[tuple[list[Grievance], dict[str, int], int]]:
+        import multiprocessing as mp
+
+        chunks = list(_chunks(interactions, self.batch_size))
+        context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        settings = (self.catalog, self.taxonomy, self.batch_size)
+        with context.Pool(n_process, initializer=_worker_init, initargs=settings) as pool:
+            # imap keeps the input order, so results do not depend on scheduling
+            yield from pool.imap(_worker_run, chunks)
+
+    def process(self, interactions: Sequence[Interaction]) -> tuple[list[Grievance], dict[str, int]]:
+        """Grievances of a batch of interactions, and the redactions made, by type."""
+        nlp = self.nlp
+        allow = self.allow_list
+        docs: list[Doc] = []
+        counts: Counter[str] = Counter()
+        for interaction in interactions:
+            previous: str | None = None
+            for turn in interaction.turns:
+                redacted, spans = _prepare(turn.text, previous, allow)
+                previous = turn.text
+                for span in spans:
+                    counts[span.label] += 1
+                doc = nlp.make_doc(redacted)
+                doc._.hi_role = turn.role
+                doc._.hi_channel = interaction.channel
+                doc._.hi_product_hint = interaction.product
+                docs.append(doc)
+        processed = list(nlp.pipe(docs, batch_size=self.batch_size))
+        result: list[Grievance] = []
+        start = 0
+        for interaction in interactions:
+            n = len(interaction.turns)
+            result.extend(self._assemble(interaction, processed[start : start + n]))
+            start += n
+        return result, dict(counts)
+
+    @property
+    def allow_list(self) -> tuple[str, ...]:
+        """Names never redacted as people: the company's, and its products' names and aliases."""
+        if self._allow is None:
+            names: list[str] = []
+            if self.catalog is not None:
+                if self.catalog.company:
+                    names.append(self.catalog.company)
+                for product in self.catalog.products:
+                    names.extend(product.terms)
+            self._allow = tuple(dict.fromkeys(names))
+        return self._allow
+
+    # -- assembling --------------------------------------------------------
+    def _assemble(self, interaction: Interaction, docs: Sequence[Doc]) -> list[Grievance]:
+        from ..grievances import Grievance
+
+        products_named = _interaction_mentions(interaction, docs)
+        found = []
+        for turn, doc in zip(interaction.turns, docs, strict=True):
+            complaints = list(doc.spans["hi_complaints"]) if "hi_complaints" in doc.spans else []
+            if not complaints:
+                continue
+            scripted = list(doc.spans.get("hi_boilerplate", []))
+            themes = [t for t in doc.spans.get("hi_themes", []) if not _overlapping(scripted, t.start, t.end)]
+            facets = list(doc.spans.get("hi_facets", []))
+            products = list(doc.spans.get("hi_products", []))
+            policies = list(doc.spans.get("hi_policies", []))
+            hint_links = [link for link in getattr(doc._, "hi_links", ()) if link.start_char is None]
+            for seg in complaints:
+                found.append(
+                    Grievance(
+                        interaction_id=interaction.id,
+                        turn_position=turn.position,
+                        start_char=seg.start_char,
+                        end_char=seg.end_char,
+                        text=seg.text,
+                        role=turn.role,
+                        channel=interaction.channel,
+                        created_at=interaction.created_at,
+                        customer_id=interaction.customer_id,
+                        source_format=interaction.source.format,
+                        themes=_ordered_labels(_overlapping(themes, seg.start, seg.end) or themes),
+                        facets=_ordered_labels(_overlapping(facets, seg.start, seg.end)),
+                        products=_links("product", seg, products, products_named, hint_links),
+                        policies=_links("policy", seg, policies, {}, ()),
+                        complaint_score=_unit(seg._.hi_score),
+                        intensity=_unit(seg._.hi_intensity),
+                        sentiment=max(-1.0, min(1.0, float(seg._.hi_sentiment or 0.0))),
+                        cues=tuple(seg._.hi_cues or ()),
+                    )
+                )
+        return found
+
+
+def _unit(value: Any) -> float:
+    return max(0.0, min(1.0, float(value or 0.0)))
+
+
+def _ordered_labels(spans: Sequence[Span]) -> tuple[str, ...]:
+    """Labels of the spans, strongest first, each once (ties keep text order)."""
+    best: dict[str, float] = {}
+    for span in spans:
+        score = float(span._.hi_score if span._.hi_score is not None else 1.0)
+        if score > best.get(span.label_, -1.0):
+            best[span.label_] = score
+    return tuple(sorted(best, key=lambda label: -best[label]))
+
+
+def _interaction_mentions(interaction: Interaction, docs: Sequence[Doc]) -> dict[str, float]:
+    """Products the customer names anywhere in the interaction, with their best confidence."""
+    out: dict[str, float] = {}
+    for turn, doc in zip(interaction.turns, docs, strict=True):
+        if turn.role not in ("customer", "unknown"):
+            continue
+        for span in doc.spans.get("hi_products", []):
+            conf = float(span._.hi_confidence or 0.0)
+            if conf > out.get(span.label_, -1.0):
+                out[span.label_] = conf
+    return out
+
+
+def _links(
+    kind: str,
+    seg: Span,
+    mentions: Sequence[Span],
+    in_interaction: dict[str, float],
+    hints: Sequence[Any],
+) -> tuple[GrievanceLink, ...]:
+    from ..grievances import GrievanceLink
+
+    links: dict[str, GrievanceLink] = {}
+
+    def add(link_id: str, method: str, confidence: float) -> None:
+        confidence = max(0.0, min(1.0, confidence))
+        if link_id not in links or confidence > links[link_id].confidence:
+            links[link_id] = GrievanceLink(id=link_id, method=method, confidence=round(confidence, 4))
+
+    for span in _overlapping(mentions, seg.start, seg.end):
+        add(span.label_, str(span._.hi_method or "mention"), float(span._.hi_confidence or 1.0))
+    if not links:
+        for span in mentions:
+            add(span.label_, "same_turn", 0.8 * float(span._.hi_confidence or 1.0))
+    if not links:
+        for link_id, conf in in_interaction.items():
+            add(link_id, "same_interaction", 0.6 * conf)
+    if not links:
+        for hint in hints:
+            if getattr(hint, "kind", kind) == kind:
+                add(hint.id, "metadata", float(getattr(hint, "confidence", 0.9)))
+    return tuple(sorted(links.values(), key=lambda link: (-link.confidence, link.id)))
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+_WORKER: GrievanceExtractor | None = None
+
+
+def _worker_init(catalog: Catalog | None, taxonomy: Taxonomy | None, batch_size: int) -> None:
+    """Build the pipeline once per worker process (never shipped from the parent)."""
+    global _WORKER
+    _WORKER = GrievanceExtractor(catalog=catalog, taxonomy=taxonomy, batch_size=batch_size)
+    _WORKER.nlp  # noqa: B018 - build now, not on the first chunk
+
+
+def _worker_run(chunk: Sequence[Interaction]) -> tuple[list[Grievance], dict[str, int], int]:
+    assert _WORKER is not None
+    items, counts = _WORKER.process(chunk)
+    return items, counts, sum(len(i.turns) for i in chunk)
