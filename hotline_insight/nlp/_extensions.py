@@ -42,7 +42,9 @@ Span extensions:
 
 from __future__ import annotations
 
-__all__ = ["SPAN_GROUPS", "register_extensions"]
+from typing import Any
+
+__all__ = ["SPAN_GROUPS", "doc_text", "register_extensions"]
 
 SPAN_GROUPS = (
     "hi_pii",
@@ -81,3 +83,34 @@ def register_extensions() -> None:
     for name, default in _SPAN_DEFAULTS.items():
         if not Span.has_extension(name):
             Span.set_extension(name, default=default)
+
+
+_TEXT_KEY = "hi_text"
+
+
+def doc_text(doc: Any) -> str:
+    """``doc.text``, computed once per doc and kept in ``doc.user_data``.
+
+    spaCy rebuilds ``Doc.text`` from every token on each access; the
+    components read it several times per doc, and the grievance extractor
+    stores the text it tokenised up front. A stored text whose length does
+    not match the doc's is ignored.
+
+    Examples:
+        >>> import spacy
+        >>> doc = spacy.blank("en")("My bill is wrong.")
+        >>> doc_text(doc), doc.user_data["hi_text"]
+        ('My bill is wrong.', 'My bill is wrong.')
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None or not _fits(doc, text):
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text  # type: ignore[no-any-return]
+
+
+def _fits(doc: Any, text: str) -> bool:
+    if not len(doc):
+        return text == ""
+    last = doc[-1]
+    return bool(len(text) == last.idx + len(last.text_with_ws) and text.startswith(doc[0].text))

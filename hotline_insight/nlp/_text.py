@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._extensions import doc_text
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
     from spacy.tokens import Doc, Span
@@ -113,7 +115,7 @@ def paragraph_break_tokens(
 ) -> list[int]:
     """Indices of whitespace tokens that hold a blank line (two or more newlines)."""
     if text is None:
-        text = doc.text  # joins every token's text: pass it in when you have it
+        text = doc_text(doc)
     if "\n" not in text:
         return []
     if starts is None:

@@ -69,7 +69,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import ConfigError, Errors
-from ._extensions import register_extensions
+from ._extensions import doc_text, register_extensions
 from ._text import PhraseIndex, iter_units, rewrite_pattern, write_json
 from ._text import json_dumps as _json_dumps
 
@@ -453,7 +453,7 @@ class Boilerplate:
             return doc
         role = doc._.hi_role
         index = self._index_agent if role in AGENT_ROLES else self._index_customer
-        text = doc.text
+        text = doc_text(doc)
         has_lines = "\n" in text
         norm = text.replace("’", "'")
         matches = index.find(norm)

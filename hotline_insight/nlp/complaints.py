@@ -96,7 +96,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..errors import ConfigError, Errors
-from ._extensions import register_extensions
+from ._extensions import doc_text, register_extensions
 from ._lexicons import COMPLAINT_PHRASES, COMPLAINT_WORDS, NO_FLIP_POSITIVE
 from ._text import LowerView, PhraseIndex, is_negated, iter_units, rewrite_pattern, word_forms, write_json
 from ._text import json_dumps as _json_dumps
@@ -365,7 +365,7 @@ class Complaints:
             >>> cp.unit_features(nlp("Why was I charged twice? Thanks."))
             ([(0, 6), (6, 8)], [{'complaint_question': 1, 'problem': 1, 'why_question': 1}, {'positive': 1}])
         """
-        return self._features(doc, doc.text)
+        return self._features(doc, doc_text(doc))
 
     def _features(
         self, doc: Doc, raw: str, *, cues_only: bool = False
@@ -454,7 +454,7 @@ class Complaints:
             return doc
         # Units without word or phrase cues can reach at most sigmoid(bias + why + "!"):
         # below the threshold with the default weights, so such docs are skipped whole.
-        units, counts = self._features(doc, doc.text, cues_only=self._cue_free_max * rw < self.threshold)
+        units, counts = self._features(doc, doc_text(doc), cues_only=self._cue_free_max * rw < self.threshold)
         scores = self._scores(counts, rw)
         threshold = self.threshold
         if not any(sc >= threshold for sc in scores):

@@ -108,7 +108,7 @@ from spacy.tokens import Doc, Span
 
 from ..catalog import Catalog
 from ..errors import ConfigError, Errors
-from ._extensions import register_extensions
+from ._extensions import doc_text, register_extensions
 
 if TYPE_CHECKING:
     from spacy.vocab import Vocab
@@ -459,7 +459,7 @@ class _Index:
         return found
 
     def _skus(self, doc: Doc) -> list[_Candidate]:
-        text = doc.text
+        text = doc_text(doc)
         lower = text.lower()
         # lower() may change the length of some non-ASCII text; then match the original
         if len(lower) == len(text):

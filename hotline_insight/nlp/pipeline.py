@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, Errors, MissingDependencyError
+from ..records import ROLES
 from ._extensions import register_extensions
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def _prepare(text: str, prompt: str | None, allow_list: Sequence[str]) -> tuple[
 def _load_components() -> None:
     """Import the modules that register the hotline factories with spaCy."""
     from ..themes import matcher  # noqa: F401
-    from . import boilerplate, complaints, intensity, linking, redact  # noqa: F401
+    from . import boilerplate, complaints, intensity, lemmatizer, linking, redact  # noqa: F401
 
 
 def build_pipeline(
@@ -84,7 +85,8 @@ def build_pipeline(
         catalog: products and policies for ``hotline_linker`` (none linked when None).
         taxonomy: themes and facets (the built-in taxonomy when None).
         model: ``"blank"`` for ``spacy.blank("en")`` with a sentencizer and a
-            lookup lemmatizer (nothing to download), or the name or path of an
+            lookup lemmatizer (:mod:`hotline_insight.nlp.lemmatizer`: the
+            spacy-lookups-data table, nothing to download), or the name or path of an
             installed trained pipeline (its parser or senter splits sentences,
             its lemmatizer and NER are used; PERSON entities are redacted too).
 
@@ -97,7 +99,7 @@ def build_pipeline(
     Examples:
         >>> nlp = build_pipeline()
         >>> nlp.pipe_names[:2]
-        ['sentencizer', 'lemmatizer']
+        ['sentencizer', 'hotline_lemmatizer']
     """
     import spacy
 
@@ -106,7 +108,7 @@ def build_pipeline(
     if model == "blank":
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.add_pipe("hotline_lemmatizer")  # spaCy's lookup table, read as arrays
     else:
         try:
             nlp = spacy.load(model)
@@ -169,6 +171,7 @@ class GrievanceExtractor:
         self.batch_size = batch_size
         self._nlp = nlp
         self._allow: tuple[str, ...] | None = None
+        self._silent: frozenset[str] | None = None
 
     @property
     def nlp(self) -> Language:
@@ -229,28 +232,51 @@ class GrievanceExtractor:
         """Grievances of a batch of interactions, and the redactions made, by type."""
         nlp = self.nlp
         allow = self.allow_list
+        silent = self.silent_roles
         docs: list[Doc] = []
+        slots: list[int | None] = []  # per turn: its doc's place in ``docs``, or None when not run
         counts: Counter[str] = Counter()
         for interaction in interactions:
             previous: str | None = None
             for turn in interaction.turns:
+                if turn.role in silent:
+                    # this role's sentences can never reach the complaint threshold:
+                    # skip the pipeline (its text is not kept, so it is not redacted either)
+                    slots.append(None)
+                    previous = turn.text
+                    continue
                 redacted, spans = _prepare(turn.text, previous, allow)
                 previous = turn.text
                 for span in spans:
                     counts[span.label] += 1
                 doc = nlp.make_doc(redacted)
+                doc.user_data["hi_text"] = redacted  # see _extensions.doc_text
                 doc._.hi_role = turn.role
                 doc._.hi_channel = interaction.channel
                 doc._.hi_product_hint = interaction.product
+                slots.append(len(docs))
                 docs.append(doc)
         processed = list(nlp.pipe(docs, batch_size=self.batch_size))
         result: list[Grievance] = []
         start = 0
         for interaction in interactions:
             n = len(interaction.turns)
-            result.extend(self._assemble(interaction, processed[start : start + n]))
+            turn_docs = [processed[i] if i is not None else None for i in slots[start : start + n]]
+            result.extend(self._assemble(interaction, turn_docs))
             start += n
         return result, dict(counts)
+
+    @property
+    def silent_roles(self) -> frozenset[str]:
+        """Roles whose weight in ``hotline_complaints`` is below its threshold: no segment can come from them."""
+        if self._silent is None:
+            try:
+                complaints: Any = self.nlp.get_pipe("hotline_complaints")
+                weight, threshold = complaints.role_weight, complaints.threshold
+                self._silent = frozenset(r for r in ROLES if weight(r) < threshold)
+            except KeyError:  # a user pipeline without the component: run every turn
+                self._silent = frozenset()
+        return self._silent
 
     @property
     def allow_list(self) -> tuple[str, ...]:
@@ -266,12 +292,14 @@ class GrievanceExtractor:
         return self._allow
 
     # -- assembling --------------------------------------------------------
-    def _assemble(self, interaction: Interaction, docs: Sequence[Doc]) -> list[Grievance]:
+    def _assemble(self, interaction: Interaction, docs: Sequence[Doc | None]) -> list[Grievance]:
         from ..grievances import Grievance
 
         products_named = _interaction_mentions(interaction, docs)
         found = []
         for turn, doc in zip(interaction.turns, docs, strict=True):
+            if doc is None:
+                continue
             complaints = list(doc.spans["hi_complaints"]) if "hi_complaints" in doc.spans else []
             if not complaints:
                 continue
@@ -321,11 +349,11 @@ def _ordered_labels(spans: Sequence[Span]) -> tuple[str, ...]:
     return tuple(sorted(best, key=lambda label: -best[label]))
 
 
-def _interaction_mentions(interaction: Interaction, docs: Sequence[Doc]) -> dict[str, float]:
+def _interaction_mentions(interaction: Interaction, docs: Sequence[Doc | None]) -> dict[str, float]:
     """Products the customer names anywhere in the interaction, with their best confidence."""
     out: dict[str, float] = {}
     for turn, doc in zip(interaction.turns, docs, strict=True):
-        if turn.role not in ("customer", "unknown"):
+        if doc is None or turn.role not in ("customer", "unknown"):
             continue
         for span in doc.spans.get("hi_products", []):
             conf = float(span._.hi_confidence or 0.0)

@@ -77,7 +77,7 @@ from typing import TYPE_CHECKING, Any, Final
 from spacy.language import Language
 
 from ..errors import ConfigError, Errors
-from ._extensions import register_extensions
+from ._extensions import doc_text, register_extensions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -1598,7 +1598,7 @@ class Redactor:
 
     def find(self, doc: Doc) -> list[PiiSpan]:
         """The PII spans of a Doc's text (character offsets)."""
-        text = doc.text
+        text = doc_text(doc)
         extra: list[_Candidate] = []
         if self.use_ents and doc.has_annotation("ENT_IOB"):
             extra = [
