@@ -58,20 +58,17 @@ and e-mail conventions.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any, Literal
 
-from spacy import util
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import ConfigError, Errors
 from ._extensions import doc_text, register_extensions
-from ._text import PhraseIndex, iter_units, rewrite_pattern, write_json
-from ._text import json_dumps as _json_dumps
+from ._serialise import JsonSettings
+from ._text import PhraseIndex, iter_units, rewrite_pattern
 
 __all__ = ["AGENT_ROLES", "BOILERPLATE_KINDS", "Boilerplate"]
 
@@ -312,7 +309,7 @@ def _check_pattern(index: int, pattern: str) -> None:
         raise ConfigError(Errors.E803.format(index=index, component=_COMPONENT, reason=exc.msg)) from None
 
 
-class Boilerplate:
+class Boilerplate(JsonSettings):
     """Mark scripted text in ``doc.spans["hi_boilerplate"]`` (label = kind).
 
     Built by ``nlp.add_pipe("hotline_boilerplate")``. See the module docstring
@@ -637,34 +634,6 @@ class Boilerplate:
         self.layout = bool(data["layout"])
         self._extra = []
         self.add_patterns(data.get("patterns", []))
-
-    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        """Serialise the added patterns and settings."""
-        return util.to_bytes({"cfg": lambda: _json_dumps(self._data())}, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> Boilerplate:
-        """Load what :meth:`to_bytes` wrote."""
-
-        def load(b: bytes) -> None:
-            self._load(json.loads(b), "<bytes>")
-
-        util.from_bytes(bytes_data, {"cfg": load}, exclude)
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Save the added patterns and settings to a directory."""
-        path = util.ensure_path(path)
-        util.to_disk(path, {"cfg.json": lambda p: write_json(p, self._data())}, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Boilerplate:
-        """Load what :meth:`to_disk` wrote."""
-        path = util.ensure_path(path)
-
-        def load(p: Path) -> None:
-            self._load(json.loads(p.read_bytes()), str(p))
-
-        util.from_disk(path, {"cfg.json": load}, exclude)
-        return self
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

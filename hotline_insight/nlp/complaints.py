@@ -81,16 +81,13 @@ learn their biases. They were checked on held-out splits of those sets with
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from copy import deepcopy
-from pathlib import Path
 from typing import Any
 
-from spacy import util
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -98,8 +95,8 @@ from spacy.tokens import Doc, Span
 from ..errors import ConfigError, Errors
 from ._extensions import doc_text, register_extensions
 from ._lexicons import COMPLAINT_PHRASES, COMPLAINT_WORDS, NO_FLIP_POSITIVE
-from ._text import LowerView, PhraseIndex, is_negated, iter_units, rewrite_pattern, word_forms, write_json
-from ._text import json_dumps as _json_dumps
+from ._serialise import JsonSettings
+from ._text import LowerView, PhraseIndex, is_negated, iter_units, rewrite_pattern, word_forms
 
 __all__ = ["DEFAULT_ROLE_WEIGHTS", "DEFAULT_WEIGHTS", "FEATURES", "Complaints"]
 
@@ -207,7 +204,7 @@ def _validate(threshold: Any, role_weights: Any, max_sentences: Any, weights: An
             raise bad(f"weights[{name!r}]", "a finite float", w)
 
 
-class Complaints:
+class Complaints(JsonSettings):
     """Write complaint segments to ``doc.spans["hi_complaints"]``.
 
     Built by ``nlp.add_pipe("hotline_complaints")``; run it after
@@ -522,34 +519,6 @@ class Complaints:
         self.words = {k: list(v) for k, v in data["words"].items()}
         self.phrases = {k: list(v) for k, v in data["phrases"].items()}
         self._build()
-
-    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        """Serialise settings, weights and lexicons."""
-        return util.to_bytes({"cfg": lambda: _json_dumps(self._data())}, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> Complaints:
-        """Load what :meth:`to_bytes` wrote."""
-
-        def load(b: bytes) -> None:
-            self._load(json.loads(b), "<bytes>")
-
-        util.from_bytes(bytes_data, {"cfg": load}, exclude)
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Save settings, weights and lexicons to a directory."""
-        path = util.ensure_path(path)
-        util.to_disk(path, {"cfg.json": lambda p: write_json(p, self._data())}, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Complaints:
-        """Load what :meth:`to_disk` wrote."""
-        path = util.ensure_path(path)
-
-        def load(p: Path) -> None:
-            self._load(json.loads(p.read_bytes()), str(p))
-
-        util.from_disk(path, {"cfg.json": load}, exclude)
-        return self
 
 
 @Language.factory(

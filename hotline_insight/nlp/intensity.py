@@ -58,23 +58,20 @@ A complaint with no valence words ("my router reboots every night") scores
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
-from pathlib import Path
 from typing import Any
 
-from spacy import util
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import ConfigError, Errors
 from ._extensions import register_extensions
 from ._lexicons import INTENSITY_PHRASES, VALENCE
-from ._text import LowerView, PhraseIndex, is_negated, rewrite_pattern, word_forms, write_json
-from ._text import json_dumps as _json_dumps
+from ._serialise import JsonSettings
+from ._text import LowerView, PhraseIndex, is_negated, rewrite_pattern, word_forms
 
 __all__ = ["CUES", "DEFAULT_CUE_WEIGHTS", "Intensity"]
 
@@ -125,7 +122,7 @@ _HEDGES = frozenset("""bit little slightly somewhat fairly rather mildly tad""".
 _APOS = "'?"
 
 
-class Intensity:
+class Intensity(JsonSettings):
     """Set ``hi_intensity``, ``hi_cues`` and ``hi_sentiment`` on complaint segments.
 
     Built by ``nlp.add_pipe("hotline_intensity")``; run it after
@@ -354,34 +351,6 @@ class Intensity:
         self.phrases = {k: list(v) for k, v in data["phrases"].items()}
         self.valence = {k: float(v) for k, v in data["valence"].items()}
         self._build()
-
-    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        """Serialise settings and lexicons."""
-        return util.to_bytes({"cfg": lambda: _json_dumps(self._data())}, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> Intensity:
-        """Load what :meth:`to_bytes` wrote."""
-
-        def load(b: bytes) -> None:
-            self._load(json.loads(b), "<bytes>")
-
-        util.from_bytes(bytes_data, {"cfg": load}, exclude)
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Save settings and lexicons to a directory."""
-        path = util.ensure_path(path)
-        util.to_disk(path, {"cfg.json": lambda p: write_json(p, self._data())}, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Intensity:
-        """Load what :meth:`to_disk` wrote."""
-        path = util.ensure_path(path)
-
-        def load(p: Path) -> None:
-            self._load(json.loads(p.read_bytes()), str(p))
-
-        util.from_disk(path, {"cfg.json": load}, exclude)
-        return self
 
 
 def _validate(span_key: Any, weights: Mapping[str, Any]) -> None:
