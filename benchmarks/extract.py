@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         nlp = hi.build_pipeline(catalog=cat)
         hi.extract_grievances(interactions[:20], nlp=nlp)  # warm up lookups and matchers
         t_one, found = best_of(repeat, lambda i=interactions, n=nlp: hi.extract_grievances(i, nlp=n))
-        t_two, found_two = best_of(repeat, lambda i=interactions, c=cat: hi.extract_grievances(i, catalog=c, n_process=2))
+        t_two, found_two = best_of(repeat, lambda i=interactions, n=nlp: hi.extract_grievances(i, nlp=n, n_process=2))
         assert found_two == found, "two processes must give the same grievances as one"
         share = t_tok / t_one
         rows.append(
