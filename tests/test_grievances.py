@@ -131,12 +131,14 @@ def test_no_personal_data_from_the_customers_table_survives(sample) -> None:  # 
     with open(ROOT / "sample_data" / "customers.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     emails = {r["email"].lower() for r in rows if r.get("email")}
+    names = {r["name"] for r in rows if r.get("name")}
     phones = {re.sub(r"\D", "", r["phone"])[-7:] for r in rows if r.get("phone")}
     for g in found:
         text = g.text.lower()
         assert not any(e in text for e in emails)
         digits = re.sub(r"\D", "", text)
         assert not any(p and p in digits for p in phones)
+        assert not any(name in g.text for name in names)
 
 
 def test_links_record_their_method(sample) -> None:  # type: ignore[no-untyped-def]
