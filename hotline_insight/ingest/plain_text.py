@@ -257,6 +257,19 @@ def _read(src: SourceFile, ctx: ParseContext) -> TranscriptDraft:
     return draft
 
 
+_YAML_ITEM = re.compile(r"^\s*- +[\w\"'][\w \"'-]*:(?:\s|$)")
+_YAML_KEY_ALONE = re.compile(r"^[A-Za-z_][\w-]*:\s*$")
+
+
+def _looks_like_yaml(lines: list[str]) -> bool:
+    """A YAML document (a catalog, a config) rather than a transcript: ``key:`` lines
+    opening blocks, and ``- key: value`` list items below them. Speakers never
+    write either."""
+    items = sum(1 for line in lines if _YAML_ITEM.match(line))
+    openers = sum(1 for line in lines if _YAML_KEY_ALONE.match(line))
+    return items >= 2 and openers >= 1
+
+
 @register
 class PlainTextParser(Parser):
     """Plain-text transcripts (``[00:00:03] Agent: text``); see the module docs for the rules."""
@@ -287,6 +300,8 @@ class PlainTextParser(Parser):
             return 0.0
         first = lines[0]
         if ":" not in first and (first.count(",") >= 2 or first.count("\t") >= 2 or first.count(";") >= 2):
+            return 0.0
+        if _looks_like_yaml(lines):
             return 0.0
         n_lines = n_turns = n_stamped = n_header = 0
         for raw in lines:

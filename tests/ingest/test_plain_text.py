@@ -433,3 +433,24 @@ def test_sniffs_of_sibling_formats_reject_plain_text() -> None:
     for path in HERE.glob("*.txt"):
         assert WebVTTParser.sniff(SourceFile(path)) == 0.0
         assert SRTParser.sniff(SourceFile(path)) == 0.0
+
+
+def test_a_yaml_document_is_not_taken_for_a_transcript(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from hotline_insight.ingest import detect_format
+    from hotline_insight.ingest._source import SourceFile
+
+    catalog = (
+        "company: Acme\n"
+        "products:\n"
+        "  - id: fibre_500\n"
+        "    name: Fibre 500\n"
+        "  - id: hub_two\n"
+        "    name: Hub Two\n"
+        "policies:\n"
+        "  - id: support_fee\n"
+        "    name: Support fee\n"
+    )
+    path = tmp_path / "catalog.yaml"
+    path.write_text(catalog)
+    detected = detect_format(SourceFile(path))
+    assert detected is None or detected.name != "plain_text"
