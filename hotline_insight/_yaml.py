@@ -22,6 +22,8 @@ from .errors import ConfigError, scrub
 
 __all__ = [
     "TEXT_SOURCE",
+    "Problem",
+    "Problems",
     "SafeDumper",
     "SafeLoader",
     "describe_error",
@@ -227,3 +229,25 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+class Problem:
+    """One validation problem at a location relative to where pydantic reports it.
+
+    ``kind`` and ``value`` carry extra detail for messages that need it
+    (the catalog's duplicate ids say whether a product or a policy repeats).
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], reason: str, *, kind: str = "", value: str = "") -> None:
+        self.loc = loc
+        self.reason = reason
+        self.kind = kind
+        self.value = value
+
+
+class Problems(ValueError):
+    """Raised from validators; carries located problems for the loader to turn into line numbers."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{field_path(p.loc)}: {p.reason}" for p in problems))
+        self.problems = problems

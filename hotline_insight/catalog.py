@@ -71,6 +71,8 @@ from pydantic import (
 )
 
 from ._yaml import (
+    Problem,
+    Problems,
     SafeDumper,
     SafeLoader,
     describe_error,
@@ -276,24 +278,6 @@ class Policy(_Entry):
 # -- catalog-level problems -----------------------------------------------------
 
 
-class _Problem:
-    """One problem found across entries (duplicate id, unknown reference)."""
-
-    def __init__(self, loc: tuple[str | int, ...], reason: str, *, kind: str = "", value: str = "") -> None:
-        self.loc = loc
-        self.reason = reason
-        self.kind = kind  # "product" / "policy" for duplicate ids, "" otherwise
-        self.value = value
-
-
-class _CatalogProblems(ValueError):
-    """Raised from the catalog validator; carries located problems for the loader."""
-
-    def __init__(self, problems: list[_Problem]) -> None:
-        super().__init__("; ".join(f"{_field_path(p.loc)}: {p.reason}" for p in problems))
-        self.problems = problems
-
-
 class Catalog(_Entry):
     """A company's products and policies, loaded from YAML or a dict.
 
@@ -322,7 +306,7 @@ class Catalog(_Entry):
 
     @model_validator(mode="after")
     def _check_ids(self, info: ValidationInfo) -> Catalog:
-        problems: list[_Problem] = []
+        problems: list[Problem] = []
         groups: tuple[tuple[str, str, tuple[Product | Policy, ...]], ...] = (
             ("product", "products", self.products),
             ("policy", "policies", self.policies),
@@ -332,7 +316,7 @@ class Catalog(_Entry):
             for index, entry in enumerate(entries):
                 if entry.id in seen:
                     problems.append(
-                        _Problem(
+                        Problem(
                             (plural, index, "id"),
                             f"duplicate {kind} id {entry.id!r} (first used by {plural}[{seen[entry.id]}])",
                             kind=kind,
@@ -354,13 +338,13 @@ class Catalog(_Entry):
                         else f"; known product ids: {_preview(sorted(known))}"
                     )
                     problems.append(
-                        _Problem(
+                        Problem(
                             ("policies", index, "products", position),
                             f"unknown product id {product_id!r}{hint}",
                         )
                     )
         if problems:
-            raise _CatalogProblems(problems)
+            raise Problems(problems)
         return self
 
     def model_post_init(self, context: Any, /) -> None:
@@ -719,7 +703,7 @@ def _messages(exc: ValidationError, *, source: str, root: yaml.Node | None) -> l
     for error in exc.errors():
         loc = tuple(error["loc"])
         problems = error.get("ctx", {}).get("error")
-        if isinstance(problems, _CatalogProblems):
+        if isinstance(problems, Problems):
             for problem in problems.problems:
                 line = _line_of(root, problem.loc) if root is not None else 0
                 field = _field_path(problem.loc)

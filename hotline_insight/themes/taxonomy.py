@@ -71,6 +71,8 @@ from pydantic import (
 
 from .._yaml import (
     TEXT_SOURCE,
+    Problem,
+    Problems,
     SafeLoader,
     describe_error,
     dump,
@@ -114,22 +116,6 @@ _Loader.add_implicit_resolver(
 # -- located problems -------------------------------------------------------------
 
 
-class _Problem:
-    """One problem at a location relative to where pydantic reports it."""
-
-    def __init__(self, loc: tuple[str | int, ...], reason: str) -> None:
-        self.loc = loc
-        self.reason = reason
-
-
-class _Problems(ValueError):
-    """Raised from validators; carries located problems for the loader."""
-
-    def __init__(self, problems: list[_Problem]) -> None:
-        super().__init__("; ".join(f"{field_path(p.loc)}: {p.reason}" for p in problems))
-        self.problems = problems
-
-
 class _Entry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -137,16 +123,16 @@ class _Entry(BaseModel):
 # -- cues -------------------------------------------------------------------------
 
 
-def _pattern_problems(pattern: tuple[Mapping[str, Any], ...]) -> list[_Problem]:
+def _pattern_problems(pattern: tuple[Mapping[str, Any], ...]) -> list[Problem]:
     """spaCy's own schema check of a token pattern, plus lower-case ``LOWER`` values."""
     from spacy.schemas import validate_token_pattern
 
-    problems: list[_Problem] = []
+    problems: list[Problem] = []
     seen: set[tuple[str | int, ...]] = set()
     for message in validate_token_pattern([dict(spec) for spec in pattern]):
         match = re.match(r"\[pattern -> (\d+)((?: -> .*?)?)\] (.*)", message)
         if match is None:
-            problems.append(_Problem((), message))
+            problems.append(Problem((), message))
             continue
         parts = [p for p in match.group(2).split(" -> ") if p]
         # keep the keys a user wrote (LOWER, IN, OP), not pydantic's type names
@@ -155,7 +141,7 @@ def _pattern_problems(pattern: tuple[Mapping[str, Any], ...]) -> list[_Problem]:
         if loc in seen:  # one message per place: unions repeat themselves
             continue
         seen.add(loc)
-        problems.append(_Problem(loc, match.group(3)))
+        problems.append(Problem(loc, match.group(3)))
     if problems:
         return problems
     for index, spec in enumerate(pattern):
@@ -165,7 +151,7 @@ def _pattern_problems(pattern: tuple[Mapping[str, Any], ...]) -> list[_Problem]:
             for item in values:
                 if isinstance(item, str) and item != item.lower():
                     problems.append(
-                        _Problem((index, attr), f"{attr} values are compared in lower case; write {item.lower()!r}")
+                        Problem((index, attr), f"{attr} values are compared in lower case; write {item.lower()!r}")
                     )
     return problems
 
@@ -195,7 +181,7 @@ class CuePattern(_Entry):
     def _valid_pattern(cls, value: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
         problems = _pattern_problems(value)
         if problems:
-            raise _Problems(problems)
+            raise Problems(problems)
         return value
 
 
@@ -329,13 +315,13 @@ class Facet(_CueSet):
 # -- the taxonomy -------------------------------------------------------------------
 
 
-def _duplicate_problems(field: str, kind: str, entries: tuple[_CueSet, ...]) -> list[_Problem]:
+def _duplicate_problems(field: str, kind: str, entries: tuple[_CueSet, ...]) -> list[Problem]:
     problems = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
         if entry.id in seen:
             problems.append(
-                _Problem(
+                Problem(
                     (field, index, "id"),
                     f"duplicate {kind} id {entry.id!r} (first used by {field}[{seen[entry.id]}])",
                 )
@@ -374,7 +360,7 @@ class Taxonomy(_Entry):
         problems = _duplicate_problems("themes", "theme", self.themes)
         problems += _duplicate_problems("facets", "facet", self.facets)
         if problems:
-            raise _Problems(problems)
+            raise Problems(problems)
         return self
 
     def model_post_init(self, context: Any, /) -> None:
@@ -701,9 +687,9 @@ class _TaxonomyFile(_Entry):
                     reason = f"{kind} {id!r} is both removed and defined in this file; keep one"
                 else:
                     continue
-                problems.append(_Problem((field, index), reason))
+                problems.append(Problem((field, index), reason))
         if problems:
-            raise _Problems(problems)
+            raise Problems(problems)
         return self
 
 
@@ -755,7 +741,7 @@ def _messages(exc: ValidationError, *, source: str, root: yaml.Node | None) -> l
     for error in exc.errors():
         loc = tuple(error["loc"])
         problems = error.get("ctx", {}).get("error")
-        if isinstance(problems, _Problems):
+        if isinstance(problems, Problems):
             found.extend(_message(source, root, (*loc, *p.loc), p.reason) for p in problems.problems)
             continue
         node = locate(root, _file_loc(root, loc))[1] if root is not None else None
