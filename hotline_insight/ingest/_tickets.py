@@ -29,6 +29,7 @@ __all__ = [
     "csv_records",
     "fast_time",
     "hash_cached",
+    "helpdesk_evidence",
     "html_to_text",
     "id_text",
     "is_json_lines",
@@ -415,3 +416,29 @@ def is_json_lines(head: str) -> bool:
             return False
         good += ok
     return good * 2 >= len(lines)
+
+
+# Keys only one of the two helpdesks writes; both sniffers weigh the same evidence.
+_ZENDESK_ONLY_KEYS = re.compile(
+    r'"(via|submitter_id|raw_subject|assignee_id|satisfaction_rating|brand_id|problem_id|has_incidents)"\s*:'
+)
+_FRESHDESK_ONLY_KEYS = re.compile(
+    r'"(description_text|responder_id|fr_escalated|due_by|fr_due_by|cf_[a-z0-9_]+)"\s*:|"source"\s*:\s*\d'
+)
+
+
+def helpdesk_evidence(head: str) -> tuple[int, int]:
+    """How many distinct Zendesk-only and Freshdesk-only keys a JSON head holds.
+
+    Freshdesk's ``cf_*`` custom fields count once, and a numeric ``source``
+    (Freshdesk's channel code) counts as one Freshdesk key.
+
+    Examples:
+        >>> helpdesk_evidence('{"id": 1, "via": {}, "requester_id": 2, "brand_id": 3}')
+        (2, 0)
+        >>> helpdesk_evidence('{"id": 1, "source": 2, "cf_plan": "x", "cf_seat": 1, "responder_id": 4}')
+        (0, 3)
+    """
+    zendesk = len(set(_ZENDESK_ONLY_KEYS.findall(head)))
+    freshdesk = len({"cf_" if m.startswith("cf_") else m or "source" for m in _FRESHDESK_ONLY_KEYS.findall(head)})
+    return zendesk, freshdesk

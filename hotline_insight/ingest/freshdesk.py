@@ -33,7 +33,6 @@ Mapping (documented decisions):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -46,6 +45,7 @@ from ._source import SourceFile
 from ._tickets import (
     fast_time,
     hash_cached,
+    helpdesk_evidence,
     html_to_text,
     id_text,
     is_json_lines,
@@ -102,14 +102,6 @@ _HANDLED = frozenset(
     )
 )
 
-_FRESHDESK_KEYS = re.compile(
-    r'"(description_text|responder_id|fr_escalated|due_by|fr_due_by|cf_[a-z0-9_]+)"\s*:'
-)
-_SOURCE_NUMBER = re.compile(r'"source"\s*:\s*\d')
-_ZENDESK_KEYS = re.compile(
-    r'"(via|submitter_id|raw_subject|assignee_id|satisfaction_rating|brand_id|problem_id)"\s*:'
-)
-
 
 def _code(value: Any, names: dict[int, str], field: str) -> str | None:
     if value is None:
@@ -160,12 +152,9 @@ class FreshdeskParser(Parser):
         head = src.head_text().lstrip("\ufeff \t\r\n")
         if head[:1] not in ("[", "{") or '"requester_id"' not in head:
             return 0.0
-        fresh = {"cf_" if m.startswith("cf_") else m for m in _FRESHDESK_KEYS.findall(head)}
-        if _SOURCE_NUMBER.search(head):
-            fresh.add("source")
-        zendesk = len(set(_ZENDESK_KEYS.findall(head)))
-        if len(fresh) > zendesk:
-            return 0.9 if len(fresh) >= 2 else 0.8
+        zendesk, fresh = helpdesk_evidence(head)
+        if fresh > zendesk:
+            return 0.9 if fresh >= 2 else 0.8
         return 0.0
 
     def parse(self, src: SourceFile, ctx: ParseContext) -> Iterator[ParserResult]:

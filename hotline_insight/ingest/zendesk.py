@@ -72,6 +72,7 @@ from ._tickets import (
     csv_records,
     fast_time,
     hash_cached,
+    helpdesk_evidence,
     html_to_text,
     id_text,
     is_json_lines,
@@ -143,13 +144,7 @@ _PERSONAL = frozenset(
     )
 )
 
-_ZENDESK_KEYS = re.compile(
-    r'"(via|submitter_id|raw_subject|assignee_id|satisfaction_rating|brand_id|problem_id|has_incidents)"\s*:'
-)
 _WRAPPER = re.compile(r'\s*(?:\[\s*)?\{\s*(?:"tickets"\s*:\s*\[|"ticket"\s*:\s*\{)')
-_FRESHDESK_KEYS = re.compile(
-    r'"(description_text|responder_id|fr_escalated|due_by|cf_[a-z0-9_]+)"\s*:|"source"\s*:\s*\d'
-)
 
 
 def _tickets_in(value: Any) -> Iterator[Any]:
@@ -286,7 +281,7 @@ def _json_score(head: str) -> float:
     """
     if not head:
         return 0.0
-    freshdesk = len({"cf_" if m.startswith("cf_") else m or "source" for m in _FRESHDESK_KEYS.findall(head)})
+    zendesk, freshdesk = helpdesk_evidence(head)
     if '"requester_id"' not in head:
         if (
             freshdesk == 0
@@ -296,7 +291,6 @@ def _json_score(head: str) -> float:
         ):
             return 0.6
         return 0.0
-    zendesk = len(set(_ZENDESK_KEYS.findall(head)))
     if zendesk > freshdesk:
         return 0.9 if zendesk >= 2 else 0.8
     if zendesk == freshdesk == 0 and ('"subject"' in head or '"description"' in head):
