@@ -205,7 +205,7 @@ class Grievances(Sequence[Grievance]):
         return _typed_frame(pd.DataFrame(rows, columns=list(GRIEVANCE_DTYPES)), GRIEVANCE_DTYPES)
 
 
-def _as_interactions(source: Any) -> tuple[list[Interaction], bool]:
+def _as_interactions(source: Any) -> list[Interaction]:
     """Interactions from a Corpus, an iterable of Interactions, or a list of strings."""
     if isinstance(source, str):
         source = [source]
@@ -220,8 +220,8 @@ def _as_interactions(source: Any) -> tuple[list[Interaction], bool]:
                 turns=(Turn(position=0, role="customer", text=text),),
             )
             for i, text in enumerate(items)
-        ], True
-    return items, False
+        ]
+    return items
 
 
 def extract_grievances(
@@ -257,7 +257,7 @@ def extract_grievances(
     """
     from .nlp.pipeline import GrievanceExtractor
 
-    interactions, _ = _as_interactions(corpus_or_texts)
+    interactions = _as_interactions(corpus_or_texts)
     extractor = GrievanceExtractor(catalog=catalog, taxonomy=taxonomy, nlp=nlp, batch_size=batch_size)
     n_turns = sum(len(i.turns) for i in interactions)
     show = progress if progress is not None else (n_turns > 1000 and sys.stderr.isatty())
