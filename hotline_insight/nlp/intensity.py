@@ -64,11 +64,12 @@ from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from typing import Any
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import ConfigError, Errors
-from ._extensions import register_extensions
+from ._extensions import doc_text, register_extensions
 from ._lexicons import INTENSITY_PHRASES, VALENCE
 from ._serialise import JsonSettings
 from ._text import LowerView, PhraseIndex, is_negated, rewrite_pattern, word_forms
@@ -226,14 +227,23 @@ class Intensity(JsonSettings):
         for lemma, v in self.valence.items():  # exact entries win over generated forms
             forms[lemma] = v
         self._valence_forms = forms
+        # the same lexicon keyed by string hash, for LOWER and LEMMA columns
+        from spacy.strings import get_string_id
+
+        self._valence_hashes = {get_string_id(form): v for form, v in forms.items()}
+        self._lemma_valence: dict[int, float | None] = {}  # lemma hash -> valence of its lower case
 
     # -- scoring -------------------------------------------------------------
 
     def cues(self, span: Span) -> dict[str, int]:
         """Count the intensity cues in a span."""
         text = span.text.replace("’", "'")
+        return self._cues(span, text, self._index.find(text))
+
+    def _cues(self, span: Span, text: str, matches: Iterable[tuple[int, int, str]]) -> dict[str, int]:
+        """Cue counts of ``span``, whose text is ``text``, given the phrase matches inside it."""
         found: dict[str, int] = {}
-        for _s, _e, cue in self._index.find(text):
+        for _s, _e, cue in matches:
             found[cue] = found.get(cue, 0) + 1
         n_caps = 0
         long_caps = False
@@ -262,23 +272,34 @@ class Intensity(JsonSettings):
     def sentiment(self, span: Span) -> float:
         """Valence of a span in [-1, 1] (see the module docstring)."""
         doc = span.doc
-        lowers = LowerView(doc)
+        cols = doc.to_array([LOWER, LEMMA])[span.start : span.end].tolist()
+        return self._sentiment(doc, span.start, span.end, cols, span.start)
+
+    def _sentiment(self, doc: Doc, start: int, end: int, cols: list[list[int]], offset: int) -> float:
+        """Valence of tokens ``start:end``; ``cols[i - offset]`` holds token i's LOWER and LEMMA hashes."""
+        by_lower, by_lemma = self._valence_hashes, self._lemma_valence
         x = 0.0
-        lex = self._valence_forms
-        for tok in span:
-            v = lex.get(tok.lower_)
-            if v is None and tok.lemma_:
-                v = lex.get(tok.lemma_.lower())
+        lowers: LowerView | None = None
+        for i in range(start, end):
+            lower, lemma = cols[i - offset]
+            v = by_lower.get(lower)
+            if v is None and lemma:
+                if lemma not in by_lemma:
+                    if len(by_lemma) > 200_000:
+                        by_lemma.clear()
+                    by_lemma[lemma] = self._valence_forms.get(doc.vocab.strings[lemma].lower())
+                v = by_lemma[lemma]
             if v is None:
                 continue
-            i = tok.i
-            if i > span.start:
-                prev = doc[i - 1].lower_
+            if lowers is None:
+                lowers = LowerView(doc)
+            if i > start:
+                prev = lowers[i - 1]
                 if prev in _INTENSIFIERS:
                     v *= 1.3
                 elif prev in _HEDGES:
                     v *= 0.6
-            if is_negated(lowers, i, span.start):
+            if is_negated(lowers, i, start):
                 v *= -0.5
             x += v
         return max(-1.0, min(1.0, x / math.sqrt(x * x + 2.0)))
@@ -311,11 +332,17 @@ class Intensity(JsonSettings):
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the spans of ``doc.spans[span_key]``."""
-        if self.span_key not in doc.spans:
+        if self.span_key not in doc.spans or not len(doc.spans[self.span_key]):
             return doc
+        # phrase cues and word hashes of the whole doc, read once for all its segments
+        text = doc_text(doc).replace("’", "'")
+        found = self._index.find(text)
+        cols = doc.to_array([LOWER, LEMMA]).tolist()
         for span in doc.spans[self.span_key]:
-            cues = self.cues(span)
-            sent = self.sentiment(span)
+            cs, ce = span.start_char, span.end_char
+            inside = [m for m in found if m[0] >= cs and m[1] <= ce]
+            cues = self._cues(span, text[cs:ce], inside)
+            sent = self._sentiment(doc, span.start, span.end, cols, 0)
             span._.hi_sentiment = sent
             span._.hi_cues = tuple(c for c in CUES if c in cues)
             span._.hi_intensity = self.intensity(cues, sent)

@@ -56,7 +56,7 @@ class LookupLemmatizer:
         orths = doc.to_array(ORTH)
         cache = self._cache
         lemmas = np.fromiter(
-            (cache[o] if o in cache else self._resolve(int(o)) for o in orths.tolist()),
+            (cache[o] if o in cache else self._resolve(o) for o in orths.tolist()),
             dtype=np.uint64,
             count=len(orths),
         )

@@ -1,7 +1,7 @@
 """The grievance pipeline: build it, and run it over interactions.
 
 :func:`build_pipeline` assembles ``spacy.blank("en")`` (or an installed
-trained pipeline) with a sentencizer, a lookup lemmatizer and the hotline
+trained pipeline) with a sentence splitter, a lookup lemmatizer and the hotline
 components. :class:`GrievanceExtractor` prepares each turn (HTML stripped,
 personal data redacted), runs the pipeline in batches, optionally in several
 processes, and turns every complaint segment into a
@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import ConfigError, Errors, MissingDependencyError
 from ..records import ROLES
-from ._extensions import register_extensions
+from ._extensions import doc_text, register_extensions
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -71,7 +71,7 @@ def _prepare(text: str, prompt: str | None, allow_list: Sequence[str]) -> tuple[
 def _load_components() -> None:
     """Import the modules that register the hotline factories with spaCy."""
     from ..themes import matcher  # noqa: F401
-    from . import boilerplate, complaints, intensity, lemmatizer, linking, redact  # noqa: F401
+    from . import boilerplate, complaints, intensity, lemmatizer, linking, redact, sentencizer  # noqa: F401
 
 
 def build_pipeline(
@@ -84,7 +84,8 @@ def build_pipeline(
     Args:
         catalog: products and policies for ``hotline_linker`` (none linked when None).
         taxonomy: themes and facets (the built-in taxonomy when None).
-        model: ``"blank"`` for ``spacy.blank("en")`` with a sentencizer and a
+        model: ``"blank"`` for ``spacy.blank("en")`` with a sentence splitter
+            (:mod:`hotline_insight.nlp.sentencizer`) and a
             lookup lemmatizer (:mod:`hotline_insight.nlp.lemmatizer`: the
             spacy-lookups-data table, nothing to download), or the name or path of an
             installed trained pipeline (its parser or senter splits sentences,
@@ -99,7 +100,7 @@ def build_pipeline(
     Examples:
         >>> nlp = build_pipeline()
         >>> nlp.pipe_names[:2]
-        ['sentencizer', 'hotline_lemmatizer']
+        ['hotline_sentencizer', 'hotline_lemmatizer']
     """
     import spacy
 
@@ -107,7 +108,7 @@ def build_pipeline(
     _load_components()
     if model == "blank":
         nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("hotline_sentencizer")  # spaCy's sentencizer rules, on token arrays
         nlp.add_pipe("hotline_lemmatizer")  # spaCy's lookup table, read as arrays
     else:
         try:
@@ -116,8 +117,8 @@ def build_pipeline(
             raise MissingDependencyError(
                 Errors.E401.format(feature=f"The spaCy pipeline {model!r}", package=model, extra="models")
             ) from exc
-        if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
-            nlp.add_pipe("sentencizer", first=True)
+        if not ({"parser", "senter", "sentencizer", "hotline_sentencizer"} & set(nlp.pipe_names)):
+            nlp.add_pipe("hotline_sentencizer", first=True)
     for name in COMPONENTS:
         nlp.add_pipe(name)
     if model == "blank":
@@ -130,10 +131,6 @@ def build_pipeline(
         linker: Any = nlp.get_pipe("hotline_linker")
         linker.set_catalog(catalog)
     return nlp
-
-
-def _overlapping(spans: Sequence[Span], start: int, end: int) -> list[Span]:
-    return [s for s in spans if s.start < end and start < s.end]
 
 
 class GrievanceExtractor:
@@ -317,29 +314,32 @@ class GrievanceExtractor:
             complaints = list(doc.spans["hi_complaints"]) if "hi_complaints" in doc.spans else []
             if not complaints:
                 continue
-            scripted = list(doc.spans.get("hi_boilerplate", []))
-            themes = [t for t in doc.spans.get("hi_themes", []) if not _overlapping(scripted, t.start, t.end)]
-            facets = list(doc.spans.get("hi_facets", []))
-            products = list(doc.spans.get("hi_products", []))
-            policies = list(doc.spans.get("hi_policies", []))
+            scripted = _marks(doc, "hi_boilerplate")
+            themes = [t for t in _marks(doc, "hi_themes") if not _overlapping(scripted, t.start, t.end)]
+            facets = _marks(doc, "hi_facets")
+            products = _marks(doc, "hi_products")
+            policies = _marks(doc, "hi_policies")
             hint_links = [link for link in getattr(doc._, "hi_links", ()) if link.start_char is None]
+            text = doc_text(doc)
             for seg in complaints:
+                start, end = seg.start, seg.end
+                start_char, end_char = seg.start_char, seg.end_char
                 found.append(
                     Grievance(
                         interaction_id=interaction.id,
                         turn_position=turn.position,
-                        start_char=seg.start_char,
-                        end_char=seg.end_char,
-                        text=seg.text,
+                        start_char=start_char,
+                        end_char=end_char,
+                        text=text[start_char:end_char],  # Span.text would build every token
                         role=turn.role,
                         channel=interaction.channel,
                         created_at=interaction.created_at,
                         customer_id=interaction.customer_id,
                         source_format=interaction.source.format,
-                        themes=_ordered_labels(_overlapping(themes, seg.start, seg.end) or themes),
-                        facets=_ordered_labels(_overlapping(facets, seg.start, seg.end)),
-                        products=_links("product", seg, products, products_named, hint_links),
-                        policies=_links("policy", seg, policies, {}, ()),
+                        themes=_ordered_labels(_overlapping(themes, start, end) or themes),
+                        facets=_ordered_labels(_overlapping(facets, start, end)),
+                        products=_links("product", start, end, products, products_named, hint_links),
+                        policies=_links("policy", start, end, policies, {}, ()),
                         complaint_score=_unit(seg._.hi_score),
                         intensity=_unit(seg._.hi_intensity),
                         sentiment=max(-1.0, min(1.0, float(seg._.hi_sentiment or 0.0))),
@@ -349,17 +349,51 @@ class GrievanceExtractor:
         return found
 
 
+class _Mark(NamedTuple):
+    """What assembling needs of a span, read once (``Span._`` reads are slow)."""
+
+    start: int
+    end: int
+    label: str
+    score: float  # hi_score, 1.0 when unset
+    method: str | None
+    confidence: float | None
+
+
+def _marks(doc: Doc, key: str) -> list[_Mark]:
+    if key not in doc.spans:
+        return []
+    out = []
+    for span in doc.spans[key]:
+        ext = span._
+        score = ext.hi_score
+        out.append(
+            _Mark(
+                span.start,
+                span.end,
+                span.label_,
+                float(score if score is not None else 1.0),
+                ext.hi_method,
+                ext.hi_confidence,
+            )
+        )
+    return out
+
+
+def _overlapping(marks: Sequence[_Mark], start: int, end: int) -> list[_Mark]:
+    return [m for m in marks if m.start < end and start < m.end]
+
+
 def _unit(value: Any) -> float:
     return max(0.0, min(1.0, float(value or 0.0)))
 
 
-def _ordered_labels(spans: Sequence[Span]) -> tuple[str, ...]:
+def _ordered_labels(marks: Sequence[_Mark]) -> tuple[str, ...]:
     """Labels of the spans, strongest first, each once (ties keep text order)."""
     best: dict[str, float] = {}
-    for span in spans:
-        score = float(span._.hi_score if span._.hi_score is not None else 1.0)
-        if score > best.get(span.label_, -1.0):
-            best[span.label_] = score
+    for mark in marks:
+        if mark.score > best.get(mark.label, -1.0):
+            best[mark.label] = mark.score
     return tuple(sorted(best, key=lambda label: -best[label]))
 
 
@@ -369,42 +403,44 @@ def _interaction_mentions(interaction: Interaction, docs: Sequence[Doc | None]) 
     for turn, doc in zip(interaction.turns, docs, strict=True):
         if doc is None or turn.role not in ("customer", "unknown"):
             continue
-        for span in doc.spans.get("hi_products", []):
-            conf = float(span._.hi_confidence or 0.0)
-            if conf > out.get(span.label_, -1.0):
-                out[span.label_] = conf
+        for mark in _marks(doc, "hi_products"):
+            conf = float(mark.confidence or 0.0)
+            if conf > out.get(mark.label, -1.0):
+                out[mark.label] = conf
     return out
 
 
 def _links(
     kind: str,
-    seg: Span,
-    mentions: Sequence[Span],
+    start: int,
+    end: int,
+    mentions: Sequence[_Mark],
     in_interaction: dict[str, float],
     hints: Sequence[Any],
 ) -> tuple[GrievanceLink, ...]:
     from ..grievances import GrievanceLink
 
-    links: dict[str, GrievanceLink] = {}
+    best: dict[str, tuple[str, float]] = {}
 
     def add(link_id: str, method: str, confidence: float) -> None:
-        confidence = max(0.0, min(1.0, confidence))
-        if link_id not in links or confidence > links[link_id].confidence:
-            links[link_id] = GrievanceLink(id=link_id, method=method, confidence=round(confidence, 4))
+        confidence = round(max(0.0, min(1.0, confidence)), 4)
+        if link_id not in best or confidence > best[link_id][1]:
+            best[link_id] = (method, confidence)
 
-    for span in _overlapping(mentions, seg.start, seg.end):
-        add(span.label_, str(span._.hi_method or "mention"), float(span._.hi_confidence or 1.0))
-    if not links:
-        for span in mentions:
-            add(span.label_, "same_turn", 0.8 * float(span._.hi_confidence or 1.0))
-    if not links:
+    for mark in _overlapping(mentions, start, end):
+        add(mark.label, str(mark.method or "mention"), float(mark.confidence or 1.0))
+    if not best:
+        for mark in mentions:
+            add(mark.label, "same_turn", 0.8 * float(mark.confidence or 1.0))
+    if not best:
         for link_id, conf in in_interaction.items():
             add(link_id, "same_interaction", 0.6 * conf)
-    if not links:
+    if not best:
         for hint in hints:
             if getattr(hint, "kind", kind) == kind:
                 add(hint.id, "metadata", float(getattr(hint, "confidence", 0.9)))
-    return tuple(sorted(links.values(), key=lambda link: (-link.confidence, link.id)))
+    links = [GrievanceLink(id=i, method=m, confidence=c) for i, (m, c) in best.items()]
+    return tuple(sorted(links, key=lambda link: (-link.confidence, link.id)))
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

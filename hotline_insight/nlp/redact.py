@@ -1402,11 +1402,17 @@ def detect_pii(
     extra: list[_Candidate] = []
     if nlp is not None:
         _ner_candidates(nlp, text, extra)
-    allow = frozenset(a.lower() for a in allow_list)
+    allow = _allow_set(tuple(allow_list))
     return _detect(text, extra=extra, labels=label_set, allow=allow, prompt=prompt)
 
 
 _CACHE_MAX_CHARS = 256
+
+
+@functools.lru_cache(maxsize=64)
+def _allow_set(allow_list: tuple[str, ...]) -> frozenset[str]:
+    """The lower-cased allow list (a pipeline passes the same catalog names for every turn)."""
+    return frozenset(a.lower() for a in allow_list)
 
 
 @functools.lru_cache(maxsize=16384)
