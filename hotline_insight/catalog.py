@@ -27,6 +27,7 @@ The YAML layout::
         effective_from: 2025-04-01
         effective_to: null           # optional, not before effective_from
         products: [fibre-500]        # product ids from this catalog
+        themes: [support_fee_after_period]  # optional: grievance themes it causes
         meta: {}
 
 Examples:
@@ -212,6 +213,11 @@ class Policy(_Entry):
     grievance; they are normalised like product aliases. ``products`` lists
     the ids of the products the policy applies to; :class:`Catalog` checks
     that each exists. ``effective_to`` may not be before ``effective_from``.
+    ``themes`` are the grievance themes (taxonomy ids) the policy typically
+    causes: customers rarely name a policy, so a complaint with one of these
+    themes and no policy named is linked to this policy when no other policy
+    claims the theme (method ``"theme"``, see
+    :class:`~hotline_insight.nlp.pipeline.GrievanceExtractor`).
 
     Examples:
         >>> import datetime as dt
@@ -234,6 +240,7 @@ class Policy(_Entry):
     effective_from: _Date = None
     effective_to: _Date = None
     products: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
     meta: Mapping[str, Any] = Field(default_factory=dict)
 
     @field_validator("phrases")
@@ -245,6 +252,11 @@ class Policy(_Entry):
     @classmethod
     def _normalise_products(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _clean_terms(value, "products", fold_case=False)
+
+    @field_validator("themes")
+    @classmethod
+    def _normalise_themes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _clean_terms(value, "themes", fold_case=False)
 
     @field_validator("effective_to")
     @classmethod

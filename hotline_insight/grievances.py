@@ -42,9 +42,12 @@ class GrievanceLink(BaseModel):
 
     ``method`` is how: a mention in the segment itself (``"name"``, ``"alias"``,
     ``"sku"``, ``"lemma"``, ``"fuzzy"``, ``"phrase"``), a mention elsewhere in
-    the same turn (``"same_turn"``) or in the customer's other turns of the
-    interaction (``"same_interaction"``), or the source's own product field
-    (``"metadata"``). ``confidence`` is in [0, 1].
+    the same turn (``"same_turn"``) or in other turns of the interaction
+    (``"same_interaction"``: the customer's for products, anyone's for
+    policies), the source's own product field (``"metadata"``), or, for a
+    policy, the segment's themes when the catalog says the policy causes them
+    and no other applicable policy does (``"theme"``). ``confidence`` is in
+    [0, 1]; see :class:`~hotline_insight.nlp.pipeline.GrievanceExtractor`.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

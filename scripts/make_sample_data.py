@@ -649,6 +649,7 @@ POLICIES: list[dict[str, Any]] = [
             "charged to call",
         ],
         "effective_from": SUPPORT_FEE_FROM,
+        "themes": ["support_fee_after_period"],
         "products": [
             "bb_fibre_100",
             "bb_fibre_500",
@@ -678,6 +679,7 @@ POLICIES: list[dict[str, Any]] = [
             "blocking fee",
         ],
         "effective_from": dt.date(2025, 1, 1),
+        "themes": ["pay_to_opt_out"],
         "products": ["landline_home_phone"],
     },
     {
@@ -698,6 +700,7 @@ POLICIES: list[dict[str, Any]] = [
             "scrapping the box",
         ],
         "effective_from": TVBOX_END,
+        "themes": ["product_discontinued"],
         "products": ["tv_box_hd", "tv_box_plus", "lark_stream"],
     },
     {
@@ -717,6 +720,7 @@ POLICIES: list[dict[str, Any]] = [
         ],
         "effective_from": dt.date(2024, 5, 1),
         "effective_to": dt.date(2026, 3, 31),
+        "themes": ["pay_to_opt_out"],
         "products": [],
     },
     {
@@ -751,6 +755,7 @@ POLICIES: list[dict[str, Any]] = [
             "mid-contract rise",
         ],
         "effective_from": PRICE_RISE,
+        "themes": ["price_increase"],
         "products": [
             "bb_fibre_100",
             "bb_fibre_500",
@@ -4875,6 +4880,7 @@ def write_catalog(w: Writer) -> None:
                     "effective_from",
                     "effective_to",
                     "products",
+                    "themes",
                 )
                 if k in p
             }

@@ -21,9 +21,9 @@ from ._extensions import doc_text, register_extensions
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
-    from ..catalog import Catalog
+    from ..catalog import Catalog, Policy
     from ..grievances import Grievance, GrievanceLink, Grievances
     from ..records import Interaction
     from ..themes import Taxonomy
@@ -39,7 +39,12 @@ COMPONENTS = (
     "hotline_intensity",
 )
 
-_HTML_TAG = re.compile(r"<(?:p|div|br|span|b|i|em|strong|a|ul|ol|li|table|tr|td|html|body|head|h[1-6])\b", re.I)
+_THEME_POLICY_CONFIDENCE = 0.5
+"""Confidence of a policy link made from a segment's themes alone."""
+
+_HTML_TAG = re.compile(
+    r"<(?:p|div|br|span|b|i|em|strong|a|ul|ol|li|table|tr|td|html|body|head|h[1-6])\b", re.I
+)
 
 
 def prepare_text(text: str, *, prompt: str | None = None, allow_list: Sequence[str] = ()) -> str:
@@ -60,12 +65,18 @@ def prepare_text(text: str, *, prompt: str | None = None, allow_list: Sequence[s
 
 
 def _prepare(text: str, prompt: str | None, allow_list: Sequence[str]) -> tuple[str, list[Any]]:
-    from ..ingest._tickets import html_to_text
     from .redact import redact_with_spans
 
+    return redact_with_spans(_strip_html(text), prompt=prompt, allow_list=allow_list)
+
+
+def _strip_html(text: str) -> str:
+    """The text of an HTML turn; other text unchanged."""
     if "<" in text and _HTML_TAG.search(text):
-        text = html_to_text(text)
-    return redact_with_spans(text, prompt=prompt, allow_list=allow_list)
+        from ..ingest._tickets import html_to_text
+
+        return html_to_text(text)
+    return text
 
 
 def _load_components() -> None:
@@ -142,7 +153,16 @@ class GrievanceExtractor:
     are also the context of a whole conversation: one the customer named in
     another turn is linked as ``"same_interaction"`` (x 0.6), and the product
     named in the source's own fields as ``"metadata"`` (0.9) when the text
-    names none. A policy is linked only from the segment or its turn.
+    names none. A policy named in any other turn of the interaction, by the
+    customer or by the agent (who often names the policy the customer is
+    describing: "the support fee applies after ninety days"), is linked as
+    ``"same_interaction"`` (x 0.6); agents' turns are read for this alone.
+    Failing all of these, a policy whose catalog entry lists one of the
+    segment's themes (``Policy.themes``) is linked as ``"theme"`` (0.5) when
+    it is the only such policy that applies to the segment's products (a
+    policy without products applies to all); where several remain, only
+    those in effect on the interaction's date count, and still only one may
+    remain.
 
     Themes: those whose cues lie in the segment; a segment with none takes
     the themes cued elsewhere in its turn, outside scripted text (a complaint
@@ -169,6 +189,8 @@ class GrievanceExtractor:
         self._nlp = nlp
         self._allow: tuple[str, ...] | None = None
         self._silent: frozenset[str] | None = None
+        self._context: list[tuple[str, Any]] | None = None
+        self._policy_themes: list[tuple[Policy, frozenset[str]]] | None = None
 
     @property
     def nlp(self) -> Language:
@@ -177,7 +199,9 @@ class GrievanceExtractor:
         return self._nlp
 
     # -- running -----------------------------------------------------------
-    def run(self, interactions: Sequence[Interaction], *, n_process: int = 1, progress: bool = False) -> Grievances:
+    def run(
+        self, interactions: Sequence[Interaction], *, n_process: int = 1, progress: bool = False
+    ) -> Grievances:
         from ..grievances import Grievances
 
         if not isinstance(n_process, int) or n_process < 1:
@@ -211,7 +235,9 @@ class GrievanceExtractor:
         finally:
             if bar is not None:
                 bar.close()
-        return Grievances(found, n_interactions=len(interactions), n_turns=n_turns, redactions=dict(redactions))
+        return Grievances(
+            found, n_interactions=len(interactions), n_turns=n_turns, redactions=dict(redactions)
+        )
 
     def _parallel(
         self, interactions: Sequence[Interaction], n_process: int
@@ -244,18 +270,29 @@ class GrievanceExtractor:
         nlp = self.nlp
         allow = self.allow_list
         silent = self.silent_roles
+        context = self.context_pipes
         docs: list[Doc] = []
         slots: list[int | None] = []  # per turn: its doc's place in ``docs``, or None when not run
+        silent_docs: list[Doc] = []
+        silent_slots: list[int | None] = []  # per turn: its place in ``silent_docs``
         counts: Counter[str] = Counter()
         for interaction in interactions:
             previous: str | None = None
             for turn in interaction.turns:
                 if turn.role in silent:
-                    # this role's sentences can never reach the complaint threshold:
-                    # skip the pipeline (its text is not kept, so it is not redacted either)
+                    # This role's sentences can never reach the complaint threshold, so the
+                    # full pipeline is skipped; only the policies the turn names are read
+                    # (an agent explaining "the support fee applies after ninety days"). No
+                    # text of these turns is kept, so they are not redacted.
                     slots.append(None)
                     previous = turn.text
+                    if context and turn.text.strip():
+                        silent_slots.append(len(silent_docs))
+                        silent_docs.append(nlp.make_doc(_strip_html(turn.text)))
+                    else:
+                        silent_slots.append(None)
                     continue
+                silent_slots.append(None)
                 redacted, spans = _prepare(turn.text, previous, allow)
                 previous = turn.text
                 for span in spans:
@@ -268,14 +305,89 @@ class GrievanceExtractor:
                 slots.append(len(docs))
                 docs.append(doc)
         processed = list(nlp.pipe(docs, batch_size=self.batch_size))
+        for _name, pipe in context:
+            silent_docs = [pipe(doc) for doc in silent_docs]
         result: list[Grievance] = []
         start = 0
         for interaction in interactions:
             n = len(interaction.turns)
             turn_docs = [processed[i] if i is not None else None for i in slots[start : start + n]]
-            result.extend(self._assemble(interaction, turn_docs))
+            other_docs = [silent_docs[i] for i in silent_slots[start : start + n] if i is not None]
+            result.extend(self._assemble(interaction, turn_docs, other_docs))
             start += n
         return result, dict(counts)
+
+    @property
+    def context_pipes(self) -> list[tuple[str, Any]]:
+        """The components run on turns that can't complain, to read the policies they name.
+
+        Those before ``hotline_linker`` that are not grievance components
+        (sentences, lemmas, a trained pipeline's own), then the linker; none
+        when the pipeline has no linker or its catalog has no policies.
+        """
+        if self._context is None:
+            pipes: list[tuple[str, Any]] = []
+            names = self.nlp.pipe_names
+            if "hotline_linker" in names:
+                linker: Any = self.nlp.get_pipe("hotline_linker")
+                catalog = getattr(linker, "catalog", None)
+                if catalog is not None and catalog.policies:
+                    for name in names[: names.index("hotline_linker") + 1]:
+                        if name == "hotline_linker" or name not in COMPONENTS:
+                            pipes.append((name, self.nlp.get_pipe(name)))
+            self._context = pipes
+        return self._context
+
+    @property
+    def policy_themes(self) -> list[tuple[Policy, frozenset[str]]]:
+        """The catalog's policies that list themes, with their themes (checked against the taxonomy).
+
+        Raises:
+            ConfigError: a policy lists a theme the taxonomy does not have.
+        """
+        if self._policy_themes is None:
+            out: list[tuple[Policy, frozenset[str]]] = []
+            names = self.nlp.pipe_names
+            catalog = self.nlp.get_pipe("hotline_linker").catalog if "hotline_linker" in names else None  # type: ignore[attr-defined]
+            if catalog is not None and any(p.themes for p in catalog.policies):
+                known: set[str] | None = None
+                if "hotline_themes" in names:
+                    known = {t.id for t in self.nlp.get_pipe("hotline_themes").taxonomy.themes}  # type: ignore[attr-defined]
+                for policy in catalog.policies:
+                    if not policy.themes:
+                        continue
+                    unknown = sorted(set(policy.themes) - known) if known is not None else []
+                    if unknown:
+                        raise ConfigError(
+                            Errors.E705.format(
+                                kind="theme", value=unknown[0], expected=", ".join(sorted(known or ()))
+                            )
+                        )
+                    out.append((policy, frozenset(policy.themes)))
+            self._policy_themes = out
+        return self._policy_themes
+
+    def _theme_policy(
+        self, themes: Sequence[str], products: Sequence[GrievanceLink], when: Any
+    ) -> tuple[GrievanceLink, ...]:
+        """The one policy a segment's themes point to, as a ``"theme"`` link; () when none or several."""
+        claims = self.policy_themes
+        if not claims or not themes:
+            return ()
+        from ..grievances import GrievanceLink
+
+        wanted = set(themes)
+        product_ids = {link.id for link in products}
+        candidates = [
+            policy
+            for policy, own in claims
+            if own & wanted and (not policy.products or not product_ids or product_ids & set(policy.products))
+        ]
+        if len(candidates) > 1 and when is not None:
+            candidates = [p for p in candidates if p.is_in_effect(when)]
+        if len(candidates) != 1:
+            return ()
+        return (GrievanceLink(id=candidates[0].id, method="theme", confidence=_THEME_POLICY_CONFIDENCE),)
 
     @property
     def silent_roles(self) -> frozenset[str]:
@@ -303,10 +415,13 @@ class GrievanceExtractor:
         return self._allow
 
     # -- assembling --------------------------------------------------------
-    def _assemble(self, interaction: Interaction, docs: Sequence[Doc | None]) -> list[Grievance]:
+    def _assemble(
+        self, interaction: Interaction, docs: Sequence[Doc | None], other_docs: Sequence[Doc] = ()
+    ) -> list[Grievance]:
         from ..grievances import Grievance
 
         products_named = _interaction_mentions(interaction, docs)
+        policies_named = _policy_mentions([*docs, *other_docs])
         found = []
         for turn, doc in zip(interaction.turns, docs, strict=True):
             if doc is None:
@@ -324,6 +439,8 @@ class GrievanceExtractor:
             for seg in complaints:
                 start, end = seg.start, seg.end
                 start_char, end_char = seg.start_char, seg.end_char
+                seg_themes = _ordered_labels(_overlapping(themes, start, end) or themes)
+                seg_products = _links("product", start, end, products, products_named, hint_links)
                 found.append(
                     Grievance(
                         interaction_id=interaction.id,
@@ -336,10 +453,11 @@ class GrievanceExtractor:
                         created_at=interaction.created_at,
                         customer_id=interaction.customer_id,
                         source_format=interaction.source.format,
-                        themes=_ordered_labels(_overlapping(themes, start, end) or themes),
+                        themes=seg_themes,
                         facets=_ordered_labels(_overlapping(facets, start, end)),
-                        products=_links("product", start, end, products, products_named, hint_links),
-                        policies=_links("policy", start, end, policies, {}, ()),
+                        products=seg_products,
+                        policies=_links("policy", start, end, policies, policies_named, ())
+                        or self._theme_policy(seg_themes, seg_products, interaction.created_at),
                         complaint_score=_unit(seg._.hi_score),
                         intensity=_unit(seg._.hi_intensity),
                         sentiment=max(-1.0, min(1.0, float(seg._.hi_sentiment or 0.0))),
@@ -404,6 +522,19 @@ def _interaction_mentions(interaction: Interaction, docs: Sequence[Doc | None]) 
         if doc is None or turn.role not in ("customer", "unknown"):
             continue
         for mark in _marks(doc, "hi_products"):
+            conf = float(mark.confidence or 0.0)
+            if conf > out.get(mark.label, -1.0):
+                out[mark.label] = conf
+    return out
+
+
+def _policy_mentions(docs: Sequence[Doc | None]) -> dict[str, float]:
+    """Policies named anywhere in the interaction, by anyone, with their best confidence."""
+    out: dict[str, float] = {}
+    for doc in docs:
+        if doc is None:
+            continue
+        for mark in _marks(doc, "hi_policies"):
             conf = float(mark.confidence or 0.0)
             if conf > out.get(mark.label, -1.0):
                 out[mark.label] = conf
