@@ -56,6 +56,9 @@ _EXPORTS: dict[str, str] = {
     "GrievanceLink": "hotline_insight.grievances",
     "Grievances": "hotline_insight.grievances",
     "Taxonomy": "hotline_insight.themes",
+    # report: document model and writers (blocks live in hotline_insight.report)
+    "Report": "hotline_insight.report.document",
+    "Section": "hotline_insight.report.document",
     # errors
     "HotlineError": "hotline_insight.errors",
     "ParseError": "hotline_insight.errors",
@@ -114,6 +117,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .ingest.generic import ColumnMapping
     from .nlp.pipeline import build_pipeline
     from .nlp.redact import redact
+    from .report.document import Report, Section
     from .records import (
         Customer,
         Interaction,

@@ -35,7 +35,7 @@ class _CodedMeta(type):
 
     def __getattribute__(cls, name: str) -> Any:
         value = super().__getattribute__(name)
-        if re.fullmatch(r"[EW]\d{3}", name) and isinstance(value, str):
+        if re.fullmatch(r"[EW]\d{3,4}", name) and isinstance(value, str):
             return f"[{name}] {value}"
         return value
 
@@ -162,6 +162,64 @@ class Errors(metaclass=_CodedMeta):
     )
     E605 = "Can't read the hotline_redactor settings from {source}: {reason}."
     E606 = "The '{name}' setting of hotline_redactor must be {expected}. Got {value!r} instead."
+    # report: document model and renderers (hotline_insight.report)
+    E1001 = "The '{name}' field of {owner} must be {expected}. Got {value!r} instead."
+    E1002 = (
+        "{owner} has {got} {what} but {expected} were expected: give exactly one value for each "
+        "{per}."
+    )
+    E1003 = (
+        "{owner} '{name}' holds a non-finite number at position {index}: values must be finite. "
+        "Use None (or NaN) for a missing value; it is shown as missing, never as a number."
+    )
+    E1004 = (
+        "Table column {column!r} has format {kind!r}, but row {row} holds {value} there. "
+        "Expected {expected}."
+    )
+    E1005 = "Duplicate {what} {value!r} in the report: each {what} must be unique."
+    E1006 = (
+        "Invalid section id {value!r}: expected lower-case letters, digits and hyphens, starting "
+        "with a letter (such as 'policy-scorecard')."
+    )
+    E1007 = (
+        "Unknown format {value!r}. Expected one of {expected}, optionally followed by ':' and a "
+        "number of digits from 0 to 6 (such as 'percent:1')."
+    )
+    E1008 = "The DataFrame has no column {value!r} (named in '{param}'). Its columns are: {columns}."
+    E1009 = (
+        "Can't tell which format to write to {path}: unknown suffix {value!r}. Use one of "
+        "{expected}, or pass format= with one of {formats}."
+    )
+    E1010 = "Can't write the report to {path}: {reason}."
+    E1011 = "Can't read the report JSON {source}: {reason}."
+    E1012 = (
+        "The report JSON {source} has format {value!r}; this version of hotline_insight reads "
+        "{expected!r}. Write it again with this version."
+    )
+    E1013 = (
+        "Marker {label} at {value!r} is outside the line chart's x axis ({low} to {high}). "
+        "Expected {expected}."
+    )
+    E1014 = (
+        "The x values of a line chart must be {expected}. Got {value} instead (position {index})."
+    )
+    E1015 = (
+        "The direction of figure {label} is {value!r} but its change is {change}: expected "
+        "{expected}. Leave direction out to derive it from the change."
+    )
+    E1016 = "{owner} needs at least one {what}. Got none."
+    E1017 = (
+        "{owner} '{name}' holds a negative value at position {index}: {reason}. Expected values "
+        ">= 0."
+    )
+    E1018 = (
+        "The 'assets' folder of a Markdown report must be a relative folder name without '..' "
+        "(such as 'report_files'). Got {value!r} instead."
+    )
+    E1019 = (
+        "Can't convert column {column!r} of the DataFrame for a report table: {reason}. Expected "
+        "{expected}."
+    )
 
 class Warnings(metaclass=_CodedMeta):
     """Warning message catalogue."""
@@ -179,6 +237,12 @@ class Warnings(metaclass=_CodedMeta):
     W105 = (
         "Customers table {source}: {n} {kind} value(s) that don't look like a "
         "{kind} were left out of the hashed keys (rows {rows})."
+    )
+    # report (hotline_insight.report)
+    W401 = (
+        "The report's PII guard redacted personal data in {n} text value(s) ({where}); the "
+        "tables the report was built from should have been redacted already. The written report "
+        "holds only the redacted text."
     )
 
 

@@ -19,7 +19,7 @@ from hotline_insight.errors import (
 
 
 def _codes(catalogue: type) -> dict[str, str]:
-    return {name: getattr(catalogue, name) for name in vars(catalogue) if re.fullmatch(r"[EW]\d{3}", name)}
+    return {name: getattr(catalogue, name) for name in vars(catalogue) if re.fullmatch(r"[EW]\d{3,4}", name)}
 
 
 def test_codes_are_unique_and_prefixed() -> None:
