@@ -56,6 +56,23 @@ _EXPORTS: dict[str, str] = {
     "GrievanceLink": "hotline_insight.grievances",
     "Grievances": "hotline_insight.grievances",
     "Taxonomy": "hotline_insight.themes",
+    # analytics: customers, repeats, links, trends, change, impact
+    "resolve_customers": "hotline_insight.analytics.customers",
+    "CustomerIdentities": "hotline_insight.analytics.customers",
+    "customers": "hotline_insight.analytics.customers",
+    "customer_history": "hotline_insight.analytics.customers",
+    "CustomerHistory": "hotline_insight.analytics.customers",
+    "repeat_contacts": "hotline_insight.analytics.repeats",
+    "first_contact_resolution": "hotline_insight.analytics.repeats",
+    "link": "hotline_insight.analytics.links",
+    "trends": "hotline_insight.analytics.trends",
+    "emerging": "hotline_insight.analytics.trends",
+    "early_warnings": "hotline_insight.analytics.trends",
+    "before_after": "hotline_insight.analytics.change",
+    "satisfaction_impact": "hotline_insight.analytics.impact",
+    "rank_grievances": "hotline_insight.analytics.rank",
+    "prepare_analysis": "hotline_insight.analytics.prepare",
+    "PreparedAnalysis": "hotline_insight.analytics.prepare",
     # report: document model and writers (blocks live in hotline_insight.report)
     "Report": "hotline_insight.report.document",
     "Section": "hotline_insight.report.document",
@@ -88,6 +105,20 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .analytics.change import before_after
+    from .analytics.customers import (
+        CustomerHistory,
+        CustomerIdentities,
+        customer_history,
+        customers,
+        resolve_customers,
+    )
+    from .analytics.impact import satisfaction_impact
+    from .analytics.links import link
+    from .analytics.prepare import PreparedAnalysis, prepare_analysis
+    from .analytics.rank import rank_grievances
+    from .analytics.repeats import first_contact_resolution, repeat_contacts
+    from .analytics.trends import early_warnings, emerging, trends
     from .catalog import Catalog, Policy, Product
     from .corpus import Corpus, read_parquet
     from .customers_table import iter_customers, read_customers
@@ -117,7 +148,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .ingest.generic import ColumnMapping
     from .nlp.pipeline import build_pipeline
     from .nlp.redact import redact
-    from .report.document import Report, Section
     from .records import (
         Customer,
         Interaction,
@@ -129,4 +159,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         VendorIssue,
         hash_identifier,
     )
+    from .report.document import Report, Section
     from .themes import Taxonomy

@@ -17,7 +17,14 @@ column           dtype        meaning
 ``keys``         ``object``   list of hashed identifiers
                               (:func:`~hotline_insight.records.hash_identifier`):
                               e-mails first, then phones, without repeats
+``products``     ``object``   list of the product ids the customer holds, in the
+                              table's order, without repeats; empty where the
+                              table has no holdings column or the cell is empty
 ===============  ===========  ====================================================
+
+Holdings let the analytics attribute a grievance that names a policy but no
+product to the products the customer holds (link method ``"holding"``, see
+:func:`hotline_insight.link`).
 
 No other column is kept: a CRM export carries names and addresses, and e-mail
 addresses and phone numbers leave this module only as hashes.
@@ -38,6 +45,9 @@ Examples:
     1         C-2   basic    80.5
     >>> customers.loc[0, "keys"][0].startswith("email:"), customers.loc[1, "keys"]
     (True, [])
+    >>> table["products"] = ["fibre-500; hub-5", ""]
+    >>> read_customers(table)["products"].tolist()
+    [['fibre-500', 'hub-5'], []]
 """
 
 from __future__ import annotations
@@ -63,7 +73,7 @@ __all__ = ["CUSTOMERS_COLUMNS", "CustomersFormat", "iter_customers", "read_custo
 CustomersFormat = Literal["csv", "tsv", "parquet", "jsonl", "json"]
 
 #: The columns of :func:`read_customers`' frame, in order.
-CUSTOMERS_COLUMNS: tuple[str, ...] = ("customer_id", "segment", "value", "keys")
+CUSTOMERS_COLUMNS: tuple[str, ...] = ("customer_id", "segment", "value", "keys", "products")
 
 _FORMATS: tuple[str, ...] = ("csv", "tsv", "parquet", "jsonl", "json")
 _SUFFIXES = {
@@ -90,6 +100,8 @@ _VALUE_NAMES = (
     "customer_value",
     "revenue",
 )
+_PRODUCTS_NAMES = ("products", "holdings", "products_held", "product_holdings", "product_ids")
+_PRODUCTS_SPLIT = re.compile(r"[;,|]")
 
 # Cell values read as "no value" in text files (compared case-insensitively).
 _MISSING = frozenset({"", "na", "n/a", "nan", "null", "none"})
@@ -106,6 +118,7 @@ def read_customers(
     value_column: str | None = None,
     email_column: str | Sequence[str] | None = None,
     phone_column: str | Sequence[str] | None = None,
+    products_column: str | None = None,
     format: CustomersFormat | None = None,
 ) -> pd.DataFrame:
     """Read a customers table into a frame with the module's fixed schema.
@@ -113,10 +126,14 @@ def read_customers(
     Columns not named are found by their usual names: the id in
     ``customer_id``, ``id``, ``account_id``, ``client_id``, ...; the segment
     in ``segment`` or ``tier``; the value in ``value``, ``ltv``,
-    ``lifetime_value``, ``clv``, ``revenue``. Names are compared
+    ``lifetime_value``, ``clv``, ``revenue``; the holdings in ``products``,
+    ``holdings``, ``products_held``, ``product_holdings`` or ``product_ids``.
+    Names are compared
     case-insensitively, with spaces and punctuation read as ``_`` (so
     ``"Customer ID"`` matches). A table without an id column is an error; one
-    without a segment or value column gives ``<NA>``/``NaN``. E-mail and
+    without a segment or value column gives ``<NA>``/``NaN``, one without
+    holdings empty ``products`` lists. A holdings cell is a list, or text
+    with the product ids separated by ``;``, ``,`` or ``|``. E-mail and
     phone columns are used only when named; their values are hashed into
     ``keys``. Values that can't be an e-mail (no ``@``) or a phone (fewer
     than 7 digits) are left out of ``keys`` with a ``ParseWarning`` (W105),
@@ -135,11 +152,12 @@ def read_customers(
         value_column: The column holding the customer's value; non-negative numbers.
         email_column: The column(s) holding e-mail addresses.
         phone_column: The column(s) holding phone numbers.
+        products_column: The column holding the product ids the customer holds.
         format: The file format, when the file's suffix doesn't say it.
 
     Returns:
         One row per customer, in the table's order, with the columns
-        ``customer_id``, ``segment``, ``value`` and ``keys``.
+        ``customer_id``, ``segment``, ``value``, ``keys`` and ``products``.
 
     Raises:
         ParseError: E311 when the file can't be read or parsed.
@@ -161,6 +179,7 @@ def read_customers(
         segment        string
         value          float64
         keys           object
+        products       object
         dtype: object
     """
     import pandas as pd
@@ -172,6 +191,7 @@ def read_customers(
     value_col = _pick_column(columns, value_column, _VALUE_NAMES, "value_column", name)
     emails = [_pick_column(columns, c, (), "email_column", name) for c in _as_list(email_column)]
     phones = [_pick_column(columns, c, (), "phone_column", name) for c in _as_list(phone_column)]
+    products_col = _pick_column(columns, products_column, _PRODUCTS_NAMES, "products_column", name)
 
     problems: list[tuple[int, str]] = []
     ids = _column_values(table, id_col)
@@ -200,6 +220,9 @@ def read_customers(
     if segment_col is not None:
         segments = [_to_text(raw) for raw in _column_values(table, segment_col)]
     keys = _hashed_keys(table, emails, phones, len(ids), name)
+    holdings: list[list[str]] = [[] for _ in ids]
+    if products_col is not None:
+        holdings = [_to_products(raw) for raw in _column_values(table, products_col)]
 
     return pd.DataFrame(
         {
@@ -207,6 +230,7 @@ def read_customers(
             "segment": pd.array(segments, dtype="string"),
             "value": pd.array(values, dtype="float64"),
             "keys": pd.Series(keys, dtype="object"),
+            "products": pd.Series(holdings, dtype="object"),
         }
     )
 
@@ -219,6 +243,7 @@ def iter_customers(
     value_column: str | None = None,
     email_column: str | Sequence[str] | None = None,
     phone_column: str | Sequence[str] | None = None,
+    products_column: str | None = None,
     format: CustomersFormat | None = None,
 ) -> Iterator[Customer]:
     """Yield the rows of :func:`read_customers` as :class:`~hotline_insight.records.Customer` records.
@@ -241,13 +266,15 @@ def iter_customers(
         value_column=value_column,
         email_column=email_column,
         phone_column=phone_column,
+        products_column=products_column,
         format=format,
     )
-    for customer_id, segment, value, keys in zip(
+    for customer_id, segment, value, keys, products in zip(
         frame["customer_id"].tolist(),
         frame["segment"].tolist(),
         frame["value"].tolist(),
         frame["keys"].tolist(),
+        frame["products"].tolist(),
         strict=True,
     ):
         yield Customer(
@@ -255,6 +282,7 @@ def iter_customers(
             keys=tuple(keys),
             segment=None if _is_missing(segment) else segment,
             value=None if math.isnan(value) else value,
+            meta={"products": list(products)} if products else {},
         )
 
 
@@ -488,6 +516,21 @@ def _to_value(value: object) -> tuple[float, str]:
     if number < 0:
         return math.nan, f"value must not be negative; got {number!r}"
     return number, ""
+
+
+def _to_products(value: object) -> list[str]:
+    """The product ids of a holdings cell: a list, or text separated by ``;``, ``,`` or ``|``."""
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
+        items = (
+            [str(v).strip() for v in cast(Any, value).tolist()]
+            if hasattr(value, "tolist")
+            else [str(v).strip() for v in cast(Any, value)]
+        )
+    elif _is_missing(value):
+        return []
+    else:
+        items = [part.strip() for part in _PRODUCTS_SPLIT.split(str(value))]
+    return list(dict.fromkeys(item for item in items if item and item.lower() not in _MISSING))
 
 
 def _to_text(value: object) -> str | None:

@@ -121,6 +121,37 @@ class Errors(metaclass=_CodedMeta):
     # estimators
     E501 = "This {name} instance is not fitted yet. Call 'fit' before using it."
     E502 = "The '{name}' parameter of {owner} must be {expected}. Got {value!r} instead."
+    # analytics: customers, repeats, links, trends, change, impact (hotline_insight.analytics)
+    E550 = "The '{name}' argument of {func}() must be {expected}. Got {value!r} instead."
+    E551 = "{func}() needs {what}: the {frame} frame has no column {column!r}. Its columns: {columns}."
+    E552 = "Unknown dimension {value!r} for {func}(). Expected one of: {expected}."
+    E553 = "{func}() has nothing to work on: {reason}."
+    E554 = (
+        "{func}() can't tell which interaction {n} grievance id(s) belong to ({listing}): the corpus has "
+        "interactions with the same id from different sources and the grievances carry no source_format. "
+        "Pass grievances with their source_format column."
+    )
+    E555 = (
+        "{func}(): no customer with id {value}. Pass a resolved id (see hi.customers()) or an id "
+        "a source uses for the customer."
+    )
+    E556 = (
+        "Policy {value!r} has no change date inside the data ({start} to {end}): effective_from is "
+        "{effective_from}, effective_to is {effective_to}. Pass at= to name the date of the change."
+    )
+    E557 = (
+        "{func}() needs a change date: pass at=, or a 'policy:<id>' key with catalog= naming a policy "
+        "with effective_from or effective_to."
+    )
+    E558 = (
+        "The key {value!r} of {func}() must be written '<dimension>:<value>', such as "
+        "'policy:pol_paper_bill_fee'."
+    )
+    E559 = (
+        "The customers table passed to {func}() must be a DataFrame from read_customers() with a "
+        "unique, non-missing 'customer_id' column. Got {columns} instead."
+    )
+    E560 = "{func}(): {name} {value} is outside the data, which runs from {start} to {end}."
     # themes: taxonomy and matchers (hotline_themes, hotline_facets)
     E701 = "Invalid taxonomy {source}, line {line}, field '{field}': {reason}"
     E702 = "Can't read taxonomy {source}: {reason}"
@@ -220,7 +251,32 @@ class Errors(metaclass=_CodedMeta):
         "Can't convert column {column!r} of the DataFrame for a report table: {reason}. Expected "
         "{expected}."
     )
-
+    # the quarterly report and the command line (hotline_insight.report.quarterly, .cli): E1020-E1049
+    E1020 = "The '{name}' argument of {func}() must be {expected}. Got {value!r} instead."
+    E1021 = (
+        "Quarter {value} has no dated contacts in the data, which runs from {first} to {last} "
+        "({zone} calendar). Pass one of those quarters, or leave quarter out for the last complete one."
+    )
+    E1022 = (
+        "The data has no complete quarter: it runs from {first} to {last} ({zone} calendar), and a "
+        "quarter is complete when the data reaches its last day. Pass quarter= to report a partial one."
+    )
+    E1023 = (
+        "The previous report is for {value}, but the quarter before {quarter} is {expected}. Pass the "
+        "report of {expected}, or a Store holding the earlier quarters."
+    )
+    E1024 = (
+        "The corpus has no dated contact ({n} interaction(s), none with created_at): a quarterly report "
+        "needs the time of each contact."
+    )
+    E1025 = (
+        "The topic model has no topic {value} that the grievances carry; expected topic ids from 0 to "
+        "{high}. Pass the model the grievances' topics came from."
+    )
+    E1026 = "{what} has {got} topic ids but there are {expected} grievances: give one topic per grievance."
+    E1027 = "Can't read {what} {path}: {reason}."
+    E1028 = "Can't write {what} to {path}: {reason}."
+    E1029 = "{what} {path} lacks the column(s) {missing}; it needs {expected}. {how}"
 class Warnings(metaclass=_CodedMeta):
     """Warning message catalogue."""
 
@@ -238,14 +294,40 @@ class Warnings(metaclass=_CodedMeta):
         "Customers table {source}: {n} {kind} value(s) that don't look like a "
         "{kind} were left out of the hashed keys (rows {rows})."
     )
+    # analytics (hotline_insight.analytics)
+    W301 = (
+        "{n} hashed key(s) point at more than {max} customer(s) of one id space (a switchboard "
+        "number or a shared address) and were not used to merge customers; see "
+        "CustomerIdentities.shared_keys, or raise max_customers_per_key."
+    )
+    W302 = "{func}(): {n} contact(s) have no created_at and were left out of {what}."
+    W303 = (
+        "{func}(): satisfaction comes in {n} scales ({scales}); each scale is compared on its own "
+        "(the 'scale' column)."
+    )
+    W304 = (
+        "{func}(): {n} grievance(s) name interactions that are not in the corpus; their {n_contacts} "
+        "contact(s) are taken from the grievances' own fields (no status, queue or keys)."
+    )
     # report (hotline_insight.report)
     W401 = (
         "The report's PII guard redacted personal data in {n} text value(s) ({where}); the "
         "tables the report was built from should have been redacted already. The written report "
         "holds only the redacted text."
     )
-
-
+    # the quarterly report (hotline_insight.report.quarterly): W402-W409
+    W402 = (
+        "The report covers {quarter}, but the data stops on {last} ({zone} calendar), before the "
+        "quarter's last day: its figures are partial."
+    )
+    W403 = (
+        "{n} grievance(s) belong to no contact in the corpus and have no created_at; they were left "
+        "out of the quarterly report."
+    )
+    W404 = (
+        "{n} contact(s) have no created_at; they are counted in the data-quality appendix but in no "
+        "quarter."
+    )
 class HotlineError(Exception):
     """Base class of every error raised by hotline_insight."""
 

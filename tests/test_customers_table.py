@@ -75,6 +75,7 @@ def test_schema_and_values(source: Any) -> None:
         "segment": "string",
         "value": "float64",
         "keys": "object",
+        "products": "object",
     }
     assert frame["customer_id"].tolist() == ["C-001", "C-002", "C-003"]
     assert frame["segment"].tolist()[:2] == ["gold", "basic"]
