@@ -79,6 +79,16 @@ _EXPORTS: dict[str, str] = {
     # report: document model and writers (blocks live in hotline_insight.report)
     "Report": "hotline_insight.report.document",
     "Section": "hotline_insight.report.document",
+    # store, streaming, scale (Spark lives in hotline_insight.spark)
+    "Store": "hotline_insight.store",
+    "StoreError": "hotline_insight.store",
+    "StoreLockedError": "hotline_insight.store",
+    "CorruptPartitionError": "hotline_insight.store",
+    "iter_grievance_chunks": "hotline_insight.stream",
+    "write_store": "hotline_insight.stream",
+    "aggregate_grievances": "hotline_insight.stream",
+    "GrievanceChunk": "hotline_insight.stream",
+    "StoreRun": "hotline_insight.stream",
     # errors
     "HotlineError": "hotline_insight.errors",
     "ParseError": "hotline_insight.errors",
@@ -163,5 +173,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         hash_identifier,
     )
     from .report.document import Report, Section
+    from .store import CorruptPartitionError, Store, StoreError, StoreLockedError
+    from .stream import GrievanceChunk, StoreRun, aggregate_grievances, iter_grievance_chunks, write_store
     from .themes import Taxonomy
     from .topics import TopicModel, load_topic_model

@@ -308,6 +308,61 @@ class Errors(metaclass=_CodedMeta):
     E1027 = "Can't read {what} {path}: {reason}."
     E1028 = "Can't write {what} to {path}: {reason}."
     E1029 = "{what} {path} lacks the column(s) {missing}; it needs {expected}. {how}"
+    # store, streaming and Spark (hotline_insight.store, .stream, .spark): E1101-E1149
+    E1101 = (
+        "{path} is not a hotline_insight store: it has no _store.json and is not empty. Pass a new "
+        "or empty folder, or the root of an existing store."
+    )
+    E1102 = "Can't read the store description {path}: {reason}."
+    E1103 = (
+        "{what} was written with store schema version {value!r}; this version of hotline_insight "
+        "reads version {expected!r}. {how}"
+    )
+    E1104 = "Unknown store table {value!r}. Tables: {expected}."
+    E1105 = "Invalid quarter {value!r}: expected 'YYYYQn' (such as '2026Q3') or 'unknown'."
+    E1106 = (
+        "The store {path} is being written by another run (process {pid} on {host}, since "
+        "{since}); only one run may write a store at a time. Wait for that run to finish or stop "
+        "it: its lock is released when the process ends."
+    )
+    E1107 = (
+        "Partition {table}/quarter={quarter} of the store {path} is unreadable: file {file}: "
+        "{reason}. Store.verify() lists every bad partition; write the quarter again with "
+        "replace=True to rebuild it."
+    )
+    E1108 = (
+        "No space left on the device while writing {what} to the store {path}. Nothing was "
+        "changed: the run's staging files were removed and every partition is as it was. Free "
+        "some space and run again."
+    )
+    E1109 = (
+        "Can't write {what} to the store {path}: {reason}. Nothing was changed: the run's staging "
+        "files were removed and every partition is as it was."
+    )
+    E1110 = "The {table} frame given to the store lacks column(s) {missing}; it needs {expected}."
+    E1111 = (
+        "Column {column!r} of the {table} frame can't be stored as {expected}: {reason}."
+    )
+    E1112 = "This store writer is {state}; open a new one with Store.writer()."
+    E1113 = "The '{name}' argument of {func}() must be {expected}. Got {value!r} instead."
+    E1114 = (
+        "The store {path} has a committed run {run} whose last steps could not be completed: "
+        "{reason}. The next write run (or Store.recover()) completes it; until then some tables "
+        "may show that run's data and others not."
+    )
+    E1115 = "Can't read the input {source} to hash it for the store manifest: {reason}."
+    E1116 = (
+        "{func}() needs an active SparkSession; got an object of type {value}. Create one with "
+        "hotline_insight.spark.get_session() or SparkSession.builder.getOrCreate()."
+    )
+    E1117 = (
+        "The Spark job {stage} failed: {reason}. The store was not changed."
+    )
+    E1118 = (
+        "The '{name}' argument of {func}() must be a path that every Spark executor can read; "
+        "{value!r} is not an existing {expected}."
+    )
+
 class Warnings(metaclass=_CodedMeta):
     """Warning message catalogue."""
 
@@ -369,6 +424,22 @@ class Warnings(metaclass=_CodedMeta):
         "{n} contact(s) have no created_at; they are counted in the data-quality appendix but in no "
         "quarter."
     )
+    # store, streaming and Spark: W501-W509
+    W501 = (
+        "{n} interaction(s) have no created_at; they and their grievances were written to the "
+        "quarter=unknown partition."
+    )
+    W502 = (
+        "The store {path} has an interrupted commit (run {run}): until the next write run (or "
+        "Store.recover()) completes it, some tables may show that run's data and others not."
+    )
+    W503 = "Removed {n} staging folder(s) that interrupted runs left in the store {path}."
+    W504 = (
+        "{n} input file(s) repeat the content of another input of the same run (same SHA-256) and "
+        "were read once: {listing}."
+    )
+
+
 class HotlineError(Exception):
     """Base class of every error raised by hotline_insight."""
 

@@ -1,0 +1,490 @@
+"""Scale: the streaming pipeline (ingest, redaction + extraction, store write) at 10k, 100k and 1M interactions.
+
+For each size, generated tickets (Zendesk JSON lines: a 200-1,500 character
+description and 0-4 comments; 90%) and transcripts (one utterance a line,
+10-60 turns of 4-30 words, read by the ``utterances_jsonl`` reader; 10%)
+are streamed into a fresh store by
+``hi.write_store`` in a fresh process. The run is instrumented, not
+re-run per stage: the time the main process spends reading records
+(``iter_interactions``), hashing inputs, and writing the store (frames to
+Arrow, Parquet, aggregates, commit) is measured directly; extraction
+(redaction and the spaCy pipeline, in ``--n-process`` worker processes that
+overlap the main process) is the rest of the wall time. Peak memory is the
+proportional set size (PSS) of the process and its workers together, sampled every 100 ms
+and attributed to the stage the main process was in.
+
+Baselines, measured in the same child process on the same generated data:
+``json.loads`` over every input line (ingest), ``spacy.blank("en")``'s
+tokenizer over the first 20,000 interactions' texts (extraction), and one
+``pyarrow.parquet.write_table`` of the grievance table the run wrote
+(store write). Ratios to them are printed beside the times, since this
+machine is shared and its timings drift.
+
+Targets (issue 7): 1M tickets end to end in under 30 minutes, peak memory
+under 4 GB, time linear and memory flat for the streaming stages.
+
+Usage::
+
+    python benchmarks/scale.py                      # 10k and 100k (about 20 minutes)
+    python benchmarks/scale.py --sizes 10k          # a quick look
+    python benchmarks/scale.py --sizes 10k,100k,1M  # the full run (hours on this machine)
+    python benchmarks/scale.py --n-process 1        # single process: exact per-stage times
+
+Generated inputs are cached in ``benchmarks/_data/scale/`` (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "_data" / "scale"
+TRANSCRIPT_SHARE = 0.1
+FILE_RECORDS = 20_000
+
+# -- generation ---------------------------------------------------------------------------------
+
+COMPLAINTS = (
+    "I was charged a support fee after ninety days and nobody told me this would happen",
+    "my Fibre 500 connection drops every evening and the speed is nowhere near what I pay for",
+    "you charged me to block caller ID on the Lark Home Phone which is ridiculous",
+    "the engineer never turned up for the appointment and nobody called me back",
+    "the paper bill fee is a rip-off and I want it taken off my account",
+    "my Lark Hub 5 router keeps rebooting and I have reset it five times this week",
+    "I have been on hold for over an hour three times now and I am fed up",
+    "the LarkView Plus recorder was discontinued and now my recordings are gone",
+    "I was billed twice for the same month and the refund still has not arrived",
+    "your price increase came with no warning and I am thinking of switching provider",
+    "the app logs me out constantly and I cannot pay my bill",
+    "I cancelled weeks ago and you are still taking money by direct debit",
+)
+NEUTRAL = (
+    "I have been a customer for about six years",
+    "this is the second time I am writing about this",
+    "my account is in my partner's name",
+    "I work from home so the connection matters a lot",
+    "could you tell me what the next steps are",
+    "I would like to know when the new plans start",
+    "thanks for looking into this",
+    "the box was delivered on Tuesday",
+)
+AGENT = (
+    "Thank you for contacting Larkspur Telecom, my name is Sam, how can I help",
+    "I am sorry to hear that, let me look into your account",
+    "Can I take your full name and the postcode on the account please",
+    "I have raised a ticket with our technical team",
+    "I can see the charge on your last bill",
+    "Please hold for a moment while I check that",
+    "Is there anything else I can help you with today",
+    "I have applied a credit to your account",
+)
+FILLERS = ("um", "uh", "you know", "like", "so")
+
+
+def _sentence(rng: random.Random, pool: tuple[str, ...]) -> str:
+    text = rng.choice(pool)
+    if rng.random() < 0.2:
+        text += f", call me on 555-010-{rng.randint(1000, 9999)}"
+    if rng.random() < 0.1:
+        text += f" or email me at user{rng.randint(1, 99999)}@example.com"
+    return text[0].upper() + text[1:] + rng.choice([".", ".", "!", "?"])
+
+
+def _paragraph(rng: random.Random, low: int, high: int, complaint: bool) -> str:
+    target = rng.randint(low, high)
+    parts: list[str] = []
+    while sum(len(p) + 1 for p in parts) < target:
+        parts.append(_sentence(rng, COMPLAINTS if complaint and rng.random() < 0.5 else NEUTRAL))
+    return " ".join(parts)
+
+
+def _stamp(rng: random.Random) -> str:
+    return f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z"
+
+
+def ticket(rng: random.Random, i: int) -> dict[str, Any]:
+    complaint = rng.random() < 0.45
+    requester = rng.randint(1, 200_000)
+    created = _stamp(rng)
+    comments = []
+    for k in range(rng.randint(0, 4)):
+        by_agent = k % 2 == 0
+        comments.append(
+            {
+                "id": i * 10 + k,
+                "author_id": rng.randint(900_000, 900_050) if by_agent else requester,
+                "body": " ".join(_sentence(rng, AGENT) for _ in range(rng.randint(1, 4)))
+                if by_agent
+                else _paragraph(rng, 80, 500, complaint),
+                "public": True,
+                "created_at": created,
+            }
+        )
+    return {
+        "id": i,
+        "subject": rng.choice(["Billing", "Router problem", "Fee", "Cancel", "Question", "Complaint"]),
+        "description": _paragraph(rng, 200, 1500, complaint),
+        "status": rng.choice(["new", "open", "pending", "solved", "closed"]),
+        "priority": rng.choice(["low", "normal", "high", "urgent"]),
+        "requester_id": requester,
+        "assignee_id": rng.randint(900_000, 900_050),
+        "tags": rng.sample(["billing", "router", "fee", "outage", "refund", "callback"], 2),
+        "via": {"channel": rng.choice(["email", "web", "api"])},
+        "created_at": created,
+        "updated_at": created,
+        "comments": comments,
+    }
+
+
+def transcript(rng: random.Random, i: int) -> list[dict[str, Any]]:
+    complaint = rng.random() < 0.45
+    created = _stamp(rng)
+    lines = []
+    for k in range(rng.randint(10, 60)):
+        agent = k % 2 == 0
+        words = (
+            _sentence(rng, AGENT)
+            if agent
+            else _sentence(rng, COMPLAINTS if complaint and rng.random() < 0.4 else NEUTRAL)
+        ).split()
+        target = rng.randint(4, 30)
+        while len(words) < target:
+            words += (rng.choice(FILLERS) + " " + rng.choice(NEUTRAL)).split()
+        lines.append(
+            {
+                "conversation_id": f"call-{i}",
+                "speaker": "agent" if agent else "customer",
+                "text": " ".join(words[:target]),
+                "timestamp": created,
+                "turn": k,
+            }
+        )
+    return lines
+
+
+def generate(n: int) -> Path:
+    """``n`` interactions (10% transcripts) in files of 20,000 records; cached by size."""
+    folder = DATA / str(n)
+    done = folder / "DONE"
+    if done.exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = random.Random(n)
+    n_calls = int(n * TRANSCRIPT_SHARE)
+    n_tickets = n - n_calls
+    for start in range(0, n_tickets, FILE_RECORDS):
+        with open(folder / f"tickets-{start // FILE_RECORDS:04d}.jsonl", "w", encoding="utf-8") as fh:
+            for i in range(start, min(n_tickets, start + FILE_RECORDS)):
+                fh.write(json.dumps(ticket(rng, i)) + "\n")
+    for start in range(0, n_calls, FILE_RECORDS // 10):
+        with open(folder / f"calls-{start // (FILE_RECORDS // 10):04d}.jsonl", "w", encoding="utf-8") as fh:
+            for i in range(start, min(n_calls, start + FILE_RECORDS // 10)):
+                for line in transcript(rng, i):
+                    fh.write(json.dumps(line) + "\n")
+    done.write_text(json.dumps({"tickets": n_tickets, "calls": n_calls}))
+    return folder
+
+
+# -- one measured run (child process) ---------------------------------------------------------------
+
+
+class Sampler(threading.Thread):
+    """Memory of this process and its workers every 100 ms, attributed to the main process's stage.
+
+    Forked workers share most of their pages with the main process (the
+    pipeline's tables), so their resident sets can't be added up: the sum of
+    proportional set sizes (PSS: each shared page split between the processes
+    sharing it) is the memory the job really holds.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.proc = psutil.Process()
+        self.stage = "setup"
+        self.peaks: dict[str, int] = {}
+        self.running = True
+
+    def pss(self) -> int:
+        total = self.proc.memory_full_info().pss
+        for child in self.proc.children(recursive=True):
+            try:
+                total += child.memory_full_info().pss
+            except Exception:  # a worker that just ended
+                pass
+        return int(total)
+
+    def run(self) -> None:
+        while self.running:
+            value = self.pss()
+            if value > self.peaks.get(self.stage, 0):
+                self.peaks[self.stage] = value
+            time.sleep(0.1)
+
+
+def child(n: int, n_process: int, chunk_size: int) -> dict[str, Any]:
+    import hotline_insight as hi
+    import hotline_insight.ingest._reader as reader
+    import hotline_insight.store.dataset as dataset
+    import hotline_insight.stream as stream
+
+    sampler = Sampler()
+    sampler.start()
+    folder = generate(n)
+    files = sorted(folder.glob("*.jsonl"))
+    catalog = hi.Catalog.from_yaml(ROOT / "sample_data" / "catalog.yaml")
+    rss_start = sampler.pss()
+    spent = {"ingest": 0.0, "hash": 0.0, "write": 0.0}
+    cpu = {"ingest": 0.0, "hash": 0.0, "write": 0.0}
+    current = ["extract"]
+
+    def timed(name: str, func: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            previous = current[0]
+            if previous == name:  # nested (aggregates inside append): counted once
+                return func(*args, **kwargs)
+            current[0] = sampler.stage = name
+            t, c = time.perf_counter(), time.thread_time()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - t
+                cpu[name] += time.thread_time() - c
+                current[0] = sampler.stage = previous
+
+        return wrapper
+
+    reader.InteractionStream.__next__ = timed("ingest", reader.InteractionStream.__next__)  # type: ignore[method-assign]
+    stream.file_sha256 = timed("hash", stream.file_sha256)  # type: ignore[assignment]
+    stream.aggregate_grievances = timed("write", stream.aggregate_grievances)  # type: ignore[assignment]
+    dataset.StoreWriter.append = timed("write", dataset.StoreWriter.append)  # type: ignore[method-assign]
+    dataset.StoreWriter.commit = timed("write", dataset.StoreWriter.commit)  # type: ignore[method-assign]
+    store_dir = Path(tempfile.mkdtemp(prefix="scale-store-", dir=DATA))
+    sampler.stage = "extract"
+    t = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = hi.write_store(
+        files, store_dir, catalog, n_process=n_process, chunk_size=chunk_size, progress=False
+    )
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    total_cpu = sum(
+        b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime for a, b in zip(usage, after, strict=True)
+    )
+    sampler.stage = "baselines"
+    result: dict[str, Any] = {
+        "n": n,
+        "n_process": n_process,
+        "n_interactions": run.n_interactions,
+        "n_grievances": run.n_grievances,
+        "n_turns": run.n_turns,
+        "wall_s": wall,
+        "ingest_s": spent["ingest"],
+        "hash_s": spent["hash"],
+        "write_s": spent["write"],
+        "extract_s": wall - spent["ingest"] - spent["hash"] - spent["write"],
+        "cpu_s": total_cpu,
+        "ingest_cpu_s": cpu["ingest"],
+        "hash_cpu_s": cpu["hash"],
+        "write_cpu_s": cpu["write"],
+        "extract_cpu_s": total_cpu - cpu["ingest"] - cpu["hash"] - cpu["write"],
+        "rss_start": rss_start,
+        "peaks": dict(sampler.peaks),
+        "bytes_in": sum(f.stat().st_size for f in files),
+        "bytes_store": sum(p.stat().st_size for p in store_dir.rglob("*.parquet")),
+    }
+    result.update(baselines(files, store_dir))
+    sampler.running = False
+    shutil.rmtree(store_dir, ignore_errors=True)
+    return result
+
+
+def baselines(files: list[Path], store_dir: Path) -> dict[str, float]:
+    import pyarrow.dataset as pads
+    import pyarrow.parquet as pq
+    import spacy
+
+    t = time.perf_counter()
+    texts: list[str] = []
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                if len(texts) < 20_000 * 3:
+                    if "description" in record:
+                        texts.append(record["description"])
+                        texts.extend(c["body"] for c in record["comments"])
+                    else:
+                        texts.append(record["text"])
+    json_s = time.perf_counter() - t
+    nlp = spacy.blank("en")
+    sample = texts[: 20_000 * 3]
+    t = time.perf_counter()
+    for text in sample:
+        nlp.make_doc(text)
+    tokenizer_s = time.perf_counter() - t
+    table = pads.dataset(store_dir / "grievances", format="parquet", partitioning="hive").to_table()
+    with tempfile.TemporaryDirectory(dir=DATA) as tmp:
+        t = time.perf_counter()
+        pq.write_table(table, Path(tmp) / "all.parquet")
+        arrow_s = time.perf_counter() - t
+    return {
+        "json_s": json_s,
+        "tokenizer_s": tokenizer_s,
+        "tokenizer_chars": float(sum(len(s) for s in sample)),
+        "arrow_write_s": arrow_s,
+        "grievance_rows": float(table.num_rows),
+    }
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
+    return int(float(text.rstrip("km")) * scale)
+
+
+def mb(value: float) -> str:
+    return f"{value / 2**20:,.0f}"
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    print("\n## Time per stage (s) and throughput\n")
+    print(
+        "| size | interactions | turns | grievances | ingest | hash | extract | store write | end to end | interactions/s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['n']:,} | {r['n_interactions']:,} | {r['n_turns']:,} | {r['n_grievances']:,} | {r['ingest_s']:.1f} | "
+            f"{r['hash_s']:.1f} | {r['extract_s']:.1f} | {r['write_s']:.1f} | {r['wall_s']:.1f} | "
+            f"{r['n_interactions'] / r['wall_s']:,.0f} |"
+        )
+    print("\n## CPU seconds per stage\n")
+    print(
+        "Ingest, hash and store write: the main thread's own CPU; extraction: the rest, workers included.\n"
+    )
+    print(
+        "| size | ingest | hash | extract | store write | total CPU | CPU ms per interaction | wall / (CPU / processes) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        ideal = r["cpu_s"] / max(1, r["n_process"])
+        print(
+            f"| {r['n']:,} | {r['ingest_cpu_s']:.1f} | {r['hash_cpu_s']:.1f} | {r['extract_cpu_s']:.1f} | "
+            f"{r['write_cpu_s']:.1f} | {r['cpu_s']:.1f} | {1000 * r['cpu_s'] / r['n_interactions']:.2f} | "
+            f"{r['wall_s'] / ideal:.2f} |"
+        )
+    print("\n## Against baselines measured in the same process\n")
+    print(
+        "| size | ingest: json.loads s | ingest / json.loads | extract: chars/s | tokenizer chars/s (first 60k texts) | extract share of tokenizer | store write s | one pq.write_table s | ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        chars = r["bytes_in"]  # about the text volume; the tokenizer rate is per character of text
+        extract_rate = chars / max(r["extract_s"], 1e-9)
+        tok_rate = r["tokenizer_chars"] / max(r["tokenizer_s"], 1e-9)
+        print(
+            f"| {r['n']:,} | {r['json_s']:.1f} | {r['ingest_s'] / r['json_s']:.1f}x | {extract_rate:,.0f} | {tok_rate:,.0f} | "
+            f"{extract_rate / tok_rate:.1%} | {r['write_s']:.1f} | {r['arrow_write_s']:.1f} | {r['write_s'] / max(r['arrow_write_s'], 1e-9):.1f}x |"
+        )
+    print("\n## Peak memory (MB: PSS of the process and its workers) by stage\n")
+    stages = ["ingest", "hash", "extract", "write"]
+    print("| size | after imports | " + " | ".join(stages) + " | overall | input MB | store MB |")
+    print("|---|---|" + "---|" * len(stages) + "---|---|---|")
+    for r in results:
+        peaks = r["peaks"]
+        overall = max(v for k, v in peaks.items() if k != "baselines")
+        cells = " | ".join(mb(peaks.get(s, 0)) for s in stages)
+        print(
+            f"| {r['n']:,} | {mb(r['rss_start'])} | {cells} | {mb(overall)} | {mb(r['bytes_in'])} | {mb(r['bytes_store'])} |"
+        )
+    if len(results) > 1:
+        print("\n## Growth from one size to the next (1.0 = linear time, flat memory)\n")
+        print(
+            "| from -> to | size x | ingest time / size x | extract time / size x | write time / size x | end-to-end / size x | peak memory x |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        for a, b in itertools.pairwise(results):
+            k = b["n_interactions"] / a["n_interactions"]
+            peak_a = max(v for s, v in a["peaks"].items() if s != "baselines")
+            peak_b = max(v for s, v in b["peaks"].items() if s != "baselines")
+            print(
+                f"| {a['n']:,} -> {b['n']:,} | {k:.0f} | {b['ingest_s'] / a['ingest_s'] / k:.2f} | {b['extract_s'] / a['extract_s'] / k:.2f} | "
+                f"{b['write_s'] / a['write_s'] / k:.2f} | {b['wall_s'] / a['wall_s'] / k:.2f} | {peak_b / peak_a:.2f} |"
+            )
+    largest = results[-1]
+    per_million = largest["wall_s"] / largest["n_interactions"] * 1_000_000
+    measured = (
+        "measured"
+        if largest["n_interactions"] >= 1_000_000
+        else f"extrapolated linearly from {largest['n']:,}"
+    )
+    print(f"\n1M interactions end to end: {per_million / 60:.1f} min ({measured}); target < 30 min.")
+    cpu_per_million = largest["cpu_s"] / largest["n_interactions"] * 1_000_000
+    print(
+        f"CPU for 1M interactions: {cpu_per_million / 60:.1f} CPU-min (extrapolated linearly from {largest['n']:,}); "
+        f"on two otherwise idle cores at best {cpu_per_million / 120:.1f} min (an estimate, not a measurement)."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10k,100k", help="comma-separated sizes, such as 10k,100k,1M")
+    parser.add_argument("--n-process", type=int, default=2, help="extraction processes (default 2)")
+    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.n_process, args.chunk_size)))
+        return
+    results = []
+    for size in [parse_size(s) for s in args.sizes.split(",")]:
+        t = time.perf_counter()
+        generate(size)
+        print(f"data for {size:,}: ready ({time.perf_counter() - t:.0f} s)", file=sys.stderr, flush=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(size),
+                "--n-process",
+                str(args.n_process),
+                "--chunk-size",
+                str(args.chunk_size),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{size:,}: {result['wall_s']:.0f} s end to end", file=sys.stderr, flush=True)
+        results.append(result)
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

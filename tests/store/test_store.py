@@ -1,0 +1,429 @@
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import hotline_insight as hi
+from hotline_insight.errors import ConfigError
+from hotline_insight.store import (
+    MIGRATIONS,
+    STORE_SCHEMA_VERSION,
+    TABLES,
+    CorruptPartitionError,
+    StoreError,
+    StoreLockedError,
+    StoreWarning,
+    quarter_of,
+)
+from hotline_insight.store import dataset as ds
+from hotline_insight.store.schema import check_quarter, to_arrow
+
+from .store_helpers import assert_same_store, grievances, interactions, snapshot
+
+AGG_COLUMNS = [
+    "theme",
+    "dimension",
+    "value",
+    "n_grievances",
+    "n_interactions",
+    "intensity_sum",
+    "sentiment_sum",
+]
+
+
+def write_basic(root: Path, mode: str = "append") -> None:
+    with hi.Store(root).writer(mode=mode) as w:  # type: ignore[arg-type]
+        w.append("interactions", interactions([("a", "2026-08-01"), ("b", "2026-01-15"), ("c", None)]))
+        found = grievances(
+            [
+                ("a", "2026-08-01", ["fees"], ["fibre"], 0.5),
+                ("a", "2026-08-01", ["fees", "waits"], [], 0.25),
+                ("b", "2026-01-15", [], ["hub"], 1.0),
+            ]
+        )
+        w.append("grievances", found)
+        w.append("aggregates", hi.aggregate_grievances(found))
+        w.add_input("sha-1", "/data/in.json", {"2026Q3": 1, "2026Q1": 1, "unknown": 1})
+
+
+# -- quarters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "when,expected",
+    [
+        ("2026-01-01T00:00:00+00:00", "2026Q1"),
+        ("2026-03-31T23:59:59+00:00", "2026Q1"),
+        ("2026-04-01T00:00:00+00:00", "2026Q2"),
+        ("2025-12-31T20:00:00-06:00", "2026Q1"),  # UTC decides
+        ("2026-09-30T12:00:00+00:00", "2026Q3"),
+        ("2026-10-01T00:00:00+00:00", "2026Q4"),
+        (None, "unknown"),
+    ],
+)
+def test_quarter_of(when: str | None, expected: str) -> None:
+    import datetime as dt
+
+    assert quarter_of(dt.datetime.fromisoformat(when) if when else None) == expected
+
+
+@pytest.mark.parametrize(
+    "value,expected", [("2026Q3", "2026Q3"), ("2026-q1", "2026Q1"), ("unknown", "unknown")]
+)
+def test_check_quarter_accepts(value: str, expected: str) -> None:
+    assert check_quarter(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2026Q5", "Q3", "2026", "", None, 20263, "UNKNOWN"])
+def test_check_quarter_rejects(value: object) -> None:
+    with pytest.raises(ConfigError, match=r"^\[E1105\]"):
+        check_quarter(value)
+
+
+# -- round trip and layout ----------------------------------------------------------------------
+
+
+def test_round_trip_keeps_columns_dtypes_and_values(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    store = hi.Store(root)
+    assert store.quarters("interactions") == ["2026Q1", "2026Q3", "unknown"]
+    assert store.quarters("grievances") == ["2026Q1", "2026Q3", "unknown"]
+    got = store.read("interactions")
+    expected = interactions([("a", "2026-08-01"), ("b", "2026-01-15"), ("c", None)])
+    assert list(got.columns) == [c.name for c in TABLES["interactions"]] + ["quarter"]
+    for column in TABLES["interactions"]:
+        assert str(got[column.name].dtype) == column.dtype or (
+            column.dtype == "category" and isinstance(got[column.name].dtype, pd.CategoricalDtype)
+        ), column.name
+    got = got.set_index("id").loc[["a", "b", "c"]].reset_index()
+    pd.testing.assert_frame_equal(
+        got.drop(columns="quarter"), expected, check_categorical=False, check_dtype=False
+    )
+    assert got["quarter"].tolist() == ["2026Q3", "2026Q1", "unknown"]
+    found = store.read("grievances")
+    assert list(found.columns) == [c.name for c in TABLES["grievances"]] + ["quarter"]
+    assert found["themes"].tolist() == [[], ["fees"], ["fees", "waits"]]
+    assert found["created_at"].dtype == "datetime64[us, UTC]"
+    # the 'unknown' quarter holds an interaction and no grievance: its grievance partition is empty
+    parts = store.partitions().set_index(["table", "quarter"])
+    assert parts.loc[("grievances", "unknown"), "n_rows"] == 0
+    assert parts.loc[("interactions", "unknown"), "n_rows"] == 1
+
+
+def test_read_selects_quarters_and_columns(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    store = hi.Store(root)
+    part = store.read("grievances", quarters="2026Q3", columns=["interaction_id", "intensity"])
+    assert list(part.columns) == ["interaction_id", "intensity", "quarter"]
+    assert part["intensity"].tolist() == [0.5, 0.25]
+    assert store.read("grievances", quarters=["2024Q1"]).empty
+    with pytest.raises(ConfigError, match=r"^\[E1113\]"):
+        store.read("grievances", columns=["nope"])
+    with pytest.raises(ConfigError, match=r"^\[E1104\]"):
+        store.read("topics")
+    frames = list(store.iter_frames("grievances", batch_size=1))
+    assert [len(f) for f in frames] == [1, 1, 1]
+    pd.testing.assert_frame_equal(
+        pd.concat(frames, ignore_index=True), store.read("grievances"), check_categorical=False
+    )
+
+
+def test_layout_metadata_and_other_readers(tmp_path: Path) -> None:
+    import duckdb
+
+    root = tmp_path / "store"
+    write_basic(root)
+    description = json.loads((root / "_store.json").read_text())
+    assert description["schema_version"] == STORE_SCHEMA_VERSION
+    assert set(description["tables"]) == set(TABLES)
+    files = sorted(root.glob("*/quarter=*/*.parquet"))
+    assert files and all(f.name.startswith("part-") for f in files)
+    for f in files:
+        meta = pq.read_schema(f).metadata
+        assert meta[b"hotline_insight.store.schema_version"] == str(STORE_SCHEMA_VERSION).encode()
+        assert meta[b"hotline_insight.store.table"] == f.parts[-3].encode()
+        assert (
+            pq.read_schema(f).field("created_at").type == pa.timestamp("us", tz="UTC")
+            if "created_at" in pq.read_schema(f).names
+            else True
+        )
+    raw = pd.read_parquet(root / "grievances")
+    assert sorted(raw["quarter"].astype(str).unique()) == ["2026Q1", "2026Q3"]
+    assert len(raw) == 3
+    counts = duckdb.sql(
+        f"select quarter, count(*) from read_parquet('{root}/interactions/*/*.parquet', hive_partitioning=true) "
+        "group by quarter order by quarter"
+    ).fetchall()
+    assert counts == [("2026Q1", 1), ("2026Q3", 1), ("unknown", 1)]
+    assert not list(root.glob("_staging/*"))
+
+
+def test_frames_that_do_not_fit_the_schema_are_refused(tmp_path: Path) -> None:
+    frame = interactions([("a", "2026-08-01")])
+    with pytest.raises(ConfigError, match=r"^\[E1110\].*subject"):
+        to_arrow("interactions", frame.drop(columns="subject"))
+    bad = frame.assign(tags=["fee"])
+    with pytest.raises(ConfigError, match=r"^\[E1111\].*'tags'"):
+        to_arrow("interactions", bad)
+    naive = frame.assign(created_at=pd.Series([pd.Timestamp("2026-08-01")]))
+    with pytest.raises(ConfigError, match=r"^\[E1111\].*'created_at'"):
+        to_arrow("interactions", naive)
+    with hi.Store(tmp_path / "s").writer() as w, pytest.raises(ConfigError, match=r"^\[E1110\].*quarter"):
+        w.append("aggregates", hi.aggregate_grievances(grievances([])).drop(columns="quarter"))
+
+
+# -- append, replace, manifest --------------------------------------------------------------------
+
+
+def test_append_adds_rows_and_sums_aggregates(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    more = grievances([("d", "2026-08-02", ["fees"], ["fibre"], 1.0)])
+    with hi.Store(root).writer() as w:
+        w.append("interactions", interactions([("d", "2026-08-02")]))
+        w.append("grievances", more)
+        w.append("aggregates", hi.aggregate_grievances(more))
+        w.add_input("sha-2", "/data/in2.json", {"2026Q3": 1})
+    store = hi.Store(root)
+    assert sorted(store.read("interactions", quarters="2026Q3")["id"]) == ["a", "d"]
+    assert store.partitions().set_index(["table", "quarter"]).loc[("grievances", "2026Q3"), "n_files"] == 2
+    agg = store.read("aggregates", quarters="2026Q3")
+    fees_fibre = agg[(agg["theme"] == "fees") & (agg["dimension"] == "product") & (agg["value"] == "fibre")]
+    assert fees_fibre[["n_grievances", "n_interactions", "intensity_sum"]].values.tolist() == [[2, 2, 1.5]]
+    fees_all = agg[(agg["theme"] == "fees") & (agg["dimension"] == "all")]
+    assert fees_all[["n_grievances", "n_interactions"]].values.tolist() == [[3, 2]]
+    # the untouched quarter keeps its single file
+    assert store.partitions().set_index(["table", "quarter"]).loc[("grievances", "2026Q1"), "n_files"] == 1
+    assert store.is_processed("sha-1") and store.is_processed("sha-2") and not store.is_processed("sha-3")
+    inputs = store.inputs()
+    assert inputs[inputs["sha256"] == "sha-1"]["quarter"].tolist() == ["2026Q1", "2026Q3", "unknown"]
+    assert [r["mode"] for r in store.runs()] == ["append", "append"]
+
+
+def test_replace_rewrites_only_the_quarters_written(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    with hi.Store(root).writer(mode="replace") as w:
+        w.append("interactions", interactions([("z", "2026-07-05")]))
+        w.add_input("sha-9", "/data/new.json", {"2026Q3": 1})
+    store = hi.Store(root)
+    assert store.read("interactions", quarters="2026Q3")["id"].tolist() == ["z"]
+    assert store.read("grievances", quarters="2026Q3").empty  # replaced by an empty partition
+    assert store.read("aggregates", quarters="2026Q3").empty
+    assert store.read("interactions", quarters="2026Q1")["id"].tolist() == ["b"]  # kept
+    inputs = store.inputs()
+    assert sorted(inputs[inputs["sha256"] == "sha-1"]["quarter"]) == ["2026Q1", "unknown"]
+    assert inputs[inputs["sha256"] == "sha-9"]["quarter"].tolist() == ["2026Q3"]
+
+
+def test_abort_on_exception_changes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    before = snapshot(root)
+    with pytest.raises(RuntimeError), hi.Store(root).writer() as w:
+        w.append("interactions", interactions([("q", "2026-08-09")]))
+        raise RuntimeError("stop")
+    assert w.state == "aborted"
+    assert_same_store(before, snapshot(root))
+    assert not list((root / "_staging").iterdir())
+    with pytest.raises(hi.HotlineError, match=r"^\[E1112\]"):
+        w.append("interactions", interactions([("q", "2026-08-09")]))
+
+
+# -- lock -------------------------------------------------------------------------------------------
+
+
+def test_second_writer_fails_at_once_naming_the_holder(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    first = hi.Store(root).writer()
+    try:
+        with pytest.raises(StoreLockedError, match=r"^\[E1106\]") as info:
+            hi.Store(root).writer()
+        assert info.value.pid == os.getpid()
+        assert str(os.getpid()) in str(info.value)
+        assert isinstance(info.value, OSError)
+    finally:
+        first.abort()
+    with hi.Store(root).writer() as again:  # released
+        again.append("interactions", interactions([("a", "2026-08-01")]))
+    assert hi.Store(root).quarters() == ["2026Q3"]
+
+
+# -- bad stores -------------------------------------------------------------------------------------
+
+
+def test_corrupt_part_file_is_named_and_listed(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    target = next((root / "grievances" / "quarter=2026Q3").glob("*.parquet"))
+    data = target.read_bytes()
+    target.write_bytes(data[: len(data) // 2])  # truncated, as by a crash without our protocol
+    store = hi.Store(root)
+    with pytest.raises(CorruptPartitionError, match=r"^\[E1107\]") as info:
+        store.read("grievances")
+    assert (info.value.table, info.value.quarter) == ("grievances", "2026Q3")
+    assert "grievances/quarter=2026Q3" in str(info.value)
+    assert len(store.read("grievances", quarters="2026Q1")) == 1  # the rest stays readable
+    problems = store.verify()
+    assert problems[["table", "quarter", "file"]].values.tolist() == [["grievances", "2026Q3", target.name]]
+    assert problems["problem"].str.startswith("[E1107]").all()
+    assert hi.Store(tmp_path / "fresh").exists is False
+
+
+def test_verify_deep_reads_pages(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    target = next((root / "interactions" / "quarter=2026Q3").glob("*.parquet"))
+    data = bytearray(target.read_bytes())
+    data[8:40] = b"\x00" * 32  # damage a data page, keep the footer
+    target.write_bytes(bytes(data))
+    assert hi.Store(root).verify(deep=False).empty
+    assert hi.Store(root).verify()["quarter"].tolist() == ["2026Q3"]
+
+
+def test_foreign_parquet_file_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    pq.write_table(pa.table({"x": [1]}), root / "grievances" / "quarter=2026Q3" / "part-00099.parquet")
+    with pytest.raises(CorruptPartitionError, match=r"hotline_insight\.store metadata"):
+        hi.Store(root).read("grievances")
+
+
+def _write_old_version(root: Path, version: int) -> None:
+    frame = interactions([("a", "2026-08-01")])
+    table = to_arrow("interactions", frame).rename_columns(
+        ["ident" if c == "id" else c for c in to_arrow("interactions", frame).column_names]
+    )
+    meta = {
+        b"hotline_insight.store.schema_version": str(version).encode(),
+        b"hotline_insight.store.table": b"interactions",
+    }
+    folder = root / "interactions" / "quarter=2026Q3"
+    folder.mkdir(parents=True)
+    pq.write_table(table.replace_schema_metadata(meta), folder / "part-00000.parquet")
+    description = json.loads((root / "_store.json").read_text()) if (root / "_store.json").exists() else {}
+    description.update({"format": "hotline_insight.store", "schema_version": version})
+    (root / "_store.json").write_text(json.dumps(description))
+
+
+def test_older_schema_without_migration_says_how_to_rebuild(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    _write_old_version(root, STORE_SCHEMA_VERSION - 1)
+    with pytest.raises(StoreError, match=r"^\[E1103\].*No migration.*write_store"):
+        hi.Store(root)
+
+
+def test_older_schema_is_read_through_a_registered_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "store"
+    old = STORE_SCHEMA_VERSION - 1
+    _write_old_version(root, old)
+
+    def rename_id(table: str, data: pa.Table) -> pa.Table:
+        return data.rename_columns(["id" if c == "ident" else c for c in data.column_names])
+
+    monkeypatch.setitem(MIGRATIONS, old, rename_id)
+    store = hi.Store(root)
+    assert store.read("interactions")["id"].tolist() == ["a"]
+    with pytest.raises(StoreError, match=r"^\[E1103\].*not added to"):
+        store.writer()
+
+
+def test_newer_schema_asks_for_an_upgrade(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    _write_old_version(root, STORE_SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match=r"^\[E1103\].*Upgrade"):
+        hi.Store(root)
+
+
+@pytest.mark.parametrize(
+    "content,code",
+    [
+        ("{not json", "E1102"),
+        (json.dumps({"format": "other", "schema_version": 1}), "E1102"),
+        ("[]", "E1102"),
+    ],
+)
+def test_unreadable_description(tmp_path: Path, content: str, code: str) -> None:
+    (tmp_path / "_store.json").write_text(content)
+    with pytest.raises(StoreError, match=rf"^\[{code}\]"):
+        hi.Store(tmp_path)
+
+
+def test_a_folder_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError, match=r"^\[E1101\]"):
+        hi.Store(tmp_path)
+    with pytest.raises(StoreError, match=r"^\[E1102\].*nothing was written"):
+        hi.Store(tmp_path / "new").read("grievances")
+
+
+# -- disk full ------------------------------------------------------------------------------------
+
+
+def _full_disk(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("where", ["_write_batch", "_write_json_atomic"])
+def test_disk_full_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    before = snapshot(root)
+    manifest = (root / "_manifest.json").read_text()
+    monkeypatch.setattr(ds, where, _full_disk)
+    writer = hi.Store(root).writer()
+    with pytest.raises(StoreError, match=r"^\[E1108\]") as info:
+        with writer:
+            writer.append("interactions", interactions([("x", "2026-08-03")]))
+            writer.add_input("sha-x", "/data/x.json", {"2026Q3": 1})
+    assert "Nothing was changed" in str(info.value)
+    assert writer.state == "aborted"
+    monkeypatch.undo()
+    assert_same_store(before, snapshot(root))
+    assert (root / "_manifest.json").read_text() == manifest
+    assert not list((root / "_staging").iterdir())
+    assert hi.Store(root).verify().empty
+    with hi.Store(root).writer():  # the lock was released
+        pass
+
+
+def test_other_write_errors_are_coded_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(ds, "_write_batch", denied)
+    with (
+        pytest.raises(StoreError, match=r"^\[E1109\].*PermissionError"),
+        hi.Store(tmp_path / "s").writer() as w,
+    ):
+        w.append("interactions", interactions([("x", "2026-08-03")]))
+
+
+# -- leftovers of killed runs ---------------------------------------------------------------------
+
+
+def test_uncommitted_staging_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write_basic(root)
+    before = snapshot(root)
+    stale = root / "_staging" / "20200101T000000000000Z-1" / "new" / "grievances" / "quarter=2026Q3"
+    stale.mkdir(parents=True)
+    (stale / "part-00009.parquet").write_bytes(b"half")
+    assert hi.Store(root).read("grievances").shape[0] == 3  # readers never look at staging
+    with pytest.warns(StoreWarning, match=r"^\[W503\]"), hi.Store(root).writer():
+        pass
+    assert not list((root / "_staging").iterdir())
+    assert_same_store(before, snapshot(root))
