@@ -79,6 +79,8 @@ _EXPORTS: dict[str, str] = {
     # report: document model and writers (blocks live in hotline_insight.report)
     "Report": "hotline_insight.report.document",
     "Section": "hotline_insight.report.document",
+    # quarterly report
+    "QuarterlyReport": "hotline_insight.report.quarterly",
     # store, streaming, scale (Spark lives in hotline_insight.spark)
     "Store": "hotline_insight.store",
     "StoreError": "hotline_insight.store",
@@ -173,6 +175,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         hash_identifier,
     )
     from .report.document import Report, Section
+    from .report.quarterly import QuarterlyReport
     from .store import CorruptPartitionError, Store, StoreError, StoreLockedError
     from .stream import GrievanceChunk, StoreRun, aggregate_grievances, iter_grievance_chunks, write_store
     from .themes import Taxonomy

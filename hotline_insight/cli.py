@@ -1,21 +1,44 @@
 """The ``hotline-insight`` command line: a thin layer over the public API.
 
-Exit codes: 0 success; 1 more records failed than ``--max-failure-rate``
-allows (or a parse error with ``--on-error raise``); 2 bad usage (unknown
-format, option, missing input).
+Commands:
+
+* ``analyze INPUT... --out DIR``: everything: read, extract grievances, find
+  topics, analyse and write the quarterly report (``report.html``,
+  ``report.md`` with its charts in ``report_files/``, ``report.json``) and the
+  tables behind it (``tables/*.parquet``), with ``failures.csv`` and
+  ``parse_report.json``;
+* single stages that read and write Parquet between them: ``ingest`` (to
+  ``corpus.parquet``), ``grievances`` (to ``grievances.parquet``), ``topics``
+  (adds each grievance's topic; ``topic_info.parquet`` and ``topic_model/``)
+  and ``report`` (from ``corpus.parquet`` and ``grievances.parquet``);
+* ``formats``: the input formats and their options.
+
+Exit codes: 0 success; 1 more records failed to parse than
+``--max-failure-rate`` allows (or a parse error with ``--on-error raise``, or
+an output that cannot be written); 2 bad usage (unknown format, option or
+quarter, missing input, a missing optional package). Progress bars show only
+on a terminal; ``--quiet`` hides them and the stage messages.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .corpus import Corpus
+    from .report.quarterly import QuarterlyReport
+
 app = typer.Typer(
     name="hotline-insight",
-    help="Turn contact-centre exports into evidence: parse, extract grievances, report.",
+    help="Turn contact-centre exports into evidence: parse, extract grievances, find topics, report.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -27,7 +50,26 @@ EXIT_USAGE = 2
 
 @app.callback()
 def _main() -> None:
-    """hotline-insight: read exports from calls, chats, e-mails and tickets."""
+    """hotline-insight: read exports from calls, chats, e-mails and tickets, and report on them.
+
+    Exit codes: 0 ok; 1 more records failed than --max-failure-rate allows (or an output
+    could not be written); 2 bad usage.
+    """
+
+
+def _say(message: str, quiet: bool) -> None:
+    if not quiet:
+        typer.echo(message, err=True)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _progress(quiet: bool) -> bool | None:
+    """No bar with --quiet; otherwise the library's default: a bar only on a terminal."""
+    return False if quiet else None
 
 
 @app.command()
@@ -40,12 +82,104 @@ def formats() -> None:
         typer.echo(f"{row['name']:<28} {row['channel']:<7} {row['label']}{options}")
 
 
+# -- shared options ---------------------------------------------------------------------------
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="The output directory (created if needed).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or stage messages.")]
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option("--catalog", help="Products and policies (YAML): names, aliases, effective dates."),
+]
+CustomersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--customers", help="Customers table (CSV, Parquet, JSON lines): id, segment, value, holdings."
+    ),
+]
+EmailOption = Annotated[
+    list[str] | None,
+    typer.Option("--email-column", help="Customers-table column of e-mail addresses (hashed)."),
+]
+PhoneOption = Annotated[
+    list[str] | None, typer.Option("--phone-column", help="Customers-table column of phone numbers (hashed).")
+]
+QuarterOption = Annotated[
+    str | None,
+    typer.Option("--quarter", help="The quarter to report, e.g. 2026Q3 (default: the last complete one)."),
+]
+TimezoneOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The company's IANA zone: naive source times are read in it, quarters follow its calendar."
+    ),
+]
+GeneratedAtOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The report's generation time (ISO 8601 with a zone), for reproducible files; default now."
+    ),
+]
+
+
+def _read_inputs(
+    inputs: list[Path],
+    *,
+    format: str | None,
+    on_error: str,
+    timezone: str | None,
+    agent: list[str] | None,
+    option: list[str] | None,
+    ctr: Path | None,
+    quiet: bool,
+) -> Corpus:
+    from .errors import ConfigError, ParseError
+    from .ingest import read
+
+    try:
+        options = _parse_options(option or [])
+        if ctr is not None:
+            options["ctr"] = str(ctr)
+        return read(
+            [str(p) for p in inputs],
+            format=format,
+            on_error=on_error,  # type: ignore[arg-type]
+            timezone=timezone,
+            agent=agent,
+            progress=_progress(quiet),
+            **options,
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    except ParseError as exc:
+        raise _fail(str(exc), EXIT_FAILURES) from None
+
+
+def _write_parse_outputs(corpus: Corpus, out: Path) -> dict[str, Any]:
+    report = corpus.parse_report
+    out.mkdir(parents=True, exist_ok=True)
+    report.failures.to_csv(out / "failures.csv", index=False)
+    summary = report.summary()
+    summary["n_interactions"] = len(corpus)
+    (out / "parse_report.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    return summary
+
+
+def _check_failure_rate(corpus: Corpus, out: Path, max_failure_rate: float) -> None:
+    report = corpus.parse_report
+    if report.failure_rate > max_failure_rate:
+        raise _fail(
+            f"{report.failure_rate:.2%} of records failed, above --max-failure-rate "
+            f"{max_failure_rate:.2%}; see {out / 'failures.csv'}",
+            EXIT_FAILURES,
+        )
+
+
 @app.command()
 def ingest(
     inputs: Annotated[list[Path], typer.Argument(help="Files, directories or glob patterns to read.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for corpus.parquet and failures.csv.")] = Path(
-        "out"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for corpus.parquet and failures.csv.")
+    ] = Path("out"),
     format: Annotated[
         str | None, typer.Option("--format", "-f", help="Format name (default: detect per file).")
     ] = None,
@@ -60,42 +194,29 @@ def ingest(
             "--option",
             "-O",
             help="Parser option as name=value (repeatable), e.g. -O ctr=exports/ctr/ for Contact Lens; "
-            "a JSON value is decoded (-O 'mapping={\"id\": \"ticket_no\", \"text\": \"body\"}').",
+            'a JSON value is decoded (-O \'mapping={"id": "ticket_no", "text": "body"}\').',
         ),
     ] = None,
     max_failure_rate: Annotated[
         float, typer.Option(help="Exit with code 1 when more than this share of records failed.")
     ] = 0.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Read exports, write the corpus as Parquet and every parse failure as CSV, print the counts."""
-    from .errors import ConfigError, ParseError
-    from .ingest import read
-
-    try:
-        options = _parse_options(option or [])
-        corpus = read(
-            [str(p) for p in inputs],
-            format=format,
-            on_error=on_error,  # type: ignore[arg-type]
-            timezone=timezone,
-            agent=agent,
-            progress=not quiet,
-            **options,
-        )
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    except ParseError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_FAILURES) from None
+    corpus = _read_inputs(
+        inputs,
+        format=format,
+        on_error=on_error,
+        timezone=timezone,
+        agent=agent,
+        option=option,
+        ctr=None,
+        quiet=quiet,
+    )
     out.mkdir(parents=True, exist_ok=True)
     corpus.to_parquet(out / "corpus.parquet")
     report = corpus.parse_report
-    report.failures.to_csv(out / "failures.csv", index=False)
-    summary = report.summary()
-    summary["n_interactions"] = len(corpus)
-    (out / "parse_report.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    summary = _write_parse_outputs(corpus, out)
     typer.echo(
         f"read {report.n_read} records from {report.n_files} files: {report.n_parsed} parsed, "
         f"{report.n_failed} failed, {report.n_merged} merged duplicates -> {len(corpus)} interactions"
@@ -105,13 +226,7 @@ def ingest(
     for reason, count in summary["failures_by_reason"].items():
         typer.echo(f"  failed: {reason:<20} {count:>7}")
     typer.echo(f"wrote {out / 'corpus.parquet'}, {out / 'failures.csv'}, {out / 'parse_report.json'}")
-    if report.failure_rate > max_failure_rate:
-        typer.echo(
-            f"error: {report.failure_rate:.2%} of records failed, above --max-failure-rate "
-            f"{max_failure_rate:.2%}; see {out / 'failures.csv'}",
-            err=True,
-        )
-        raise typer.Exit(EXIT_FAILURES)
+    _check_failure_rate(corpus, out, max_failure_rate)
 
 
 def _parse_options(items: list[str]) -> dict[str, Any]:
@@ -130,5 +245,448 @@ def _parse_options(items: list[str]) -> dict[str, Any]:
     return options
 
 
-if __name__ == "__main__":  # pragma: no cover
+# -- loading helpers ----------------------------------------------------------------------------
+
+
+def _load_catalog(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from .catalog import Catalog
+    from .errors import ConfigError
+
+    try:
+        return Catalog.from_yaml(path)
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+
+
+def _load_customers(
+    path: Path | None, email: list[str] | None, phone: list[str] | None
+) -> pd.DataFrame | None:
+    if path is None:
+        return None
+    from .customers_table import read_customers
+    from .errors import HotlineError
+
+    try:
+        return read_customers(path, email_column=email or None, phone_column=phone or None)
+    except (HotlineError, ValueError) as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+
+
+def _generated_at(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        stamp = None
+    if stamp is None or stamp.tzinfo is None:
+        raise _fail(
+            f"--generated-at must be an ISO 8601 time with a zone, such as 2026-10-01T09:00:00Z; got {value!r}",
+            EXIT_USAGE,
+        )
+    return stamp
+
+
+def _check_quarter(corpus: Corpus, quarter: str | None, timezone: str | None) -> None:
+    """Fail before the slow stages when the data cannot give the quarter asked for."""
+    import pandas as pd
+
+    from .errors import ConfigError
+    from .report._quarter_data import resolve_quarter
+
+    created = pd.Series([i.created_at for i in corpus], dtype="object")
+    try:
+        resolve_quarter(created, quarter, timezone)
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+
+
+def _extract(corpus: Corpus, catalog: Any, *, n_process: int, quiet: bool) -> Any:
+    from .grievances import extract_grievances
+
+    return extract_grievances(corpus, catalog, n_process=n_process, progress=_progress(quiet))
+
+
+def _fit_topics(grievances: Any, *, embedding: str, random_state: int, quiet: bool) -> tuple[Any, list[int]]:
+    from .topics import TopicModel
+
+    model = TopicModel(random_state=random_state, embedding=embedding, progress=_progress(quiet))
+    labels = model.fit_transform(grievances)
+    return model, labels
+
+
+def _topics_available() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("bertopic", "umap", "hdbscan"))
+
+
+def _write_report(qr: QuarterlyReport, out: Path) -> list[Path]:
+    from .errors import HotlineError
+
+    try:
+        written = [qr.write(out / "report.html"), qr.write(out / "report.md"), qr.write(out / "report.json")]
+        written += qr.write_tables(out / "tables")
+    except HotlineError as exc:
+        raise _fail(str(exc), EXIT_FAILURES) from None
+    return written
+
+
+def _build(corpus: Any, grievances: Any, topics: Any, **kwargs: Any) -> QuarterlyReport:
+    import warnings
+
+    from .errors import ConfigError, HotlineWarning
+    from .report.quarterly import QuarterlyReport
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", HotlineWarning)
+            built = QuarterlyReport.build(corpus, grievances, topics, **kwargs)
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    for item in caught:
+        if issubclass(item.category, HotlineWarning):
+            typer.echo(f"warning: {item.message}", err=True)
+        else:
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+    return built
+
+
+def _grievance_table(grievances: Any, labels: list[int] | None) -> pd.DataFrame:
+    frame: pd.DataFrame = grievances.to_frame()
+    if labels is not None:
+        import pandas as pd
+
+        frame["topic"] = pd.array([t if t >= 0 else None for t in labels], dtype="Int64")
+    return frame
+
+
+def _grievance_summary(grievances: Any) -> dict[str, Any]:
+    return {
+        "n_interactions": grievances.n_interactions,
+        "n_turns": grievances.n_turns,
+        "n_grievances": len(grievances),
+        "n_with_grievance": grievances.n_with_grievance,
+        "redactions": dict(grievances.redactions),
+    }
+
+
+# -- analyze ------------------------------------------------------------------------------------
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[list[Path], typer.Argument(help="Files, directories or glob patterns of exports.")],
+    out: OutOption,
+    catalog: CatalogOption = None,
+    customers: CustomersOption = None,
+    email_column: EmailOption = None,
+    phone_column: PhoneOption = None,
+    quarter: QuarterOption = None,
+    timezone: TimezoneOption = None,
+    on_error: Annotated[str, typer.Option(help="raise | collect | ignore")] = "collect",
+    max_failure_rate: Annotated[
+        float, typer.Option(help="Stop with exit code 1 when more than this share of records failed.")
+    ] = 0.0,
+    topics: Annotated[
+        bool | None,
+        typer.Option(
+            "--topics/--no-topics",
+            help="Find topics with BERTopic (default: when the topics extra is installed).",
+        ),
+    ] = None,
+    ctr: Annotated[
+        Path | None, typer.Option(help="Amazon Connect contact records for Contact Lens files.")
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="Format name (default: detect).")
+    ] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-O", help="Parser option as name=value (repeatable).")
+    ] = None,
+    n_process: Annotated[int, typer.Option(help="Processes for grievance extraction.")] = 1,
+    embedding: Annotated[str, typer.Option(help="Topic embeddings: auto, minilm or tfidf.")] = "auto",
+    random_state: Annotated[int, typer.Option(help="Seed of the topic model.")] = 0,
+    generated_at: GeneratedAtOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Read exports, extract grievances, find topics, analyse, and write the quarterly report.
+
+    Writes DIR/report.html (one self-contained page), report.md (charts in report_files/),
+    report.json, DIR/tables/*.parquet (the tables behind the report), failures.csv and
+    parse_report.json.
+    """
+    from .errors import MissingDependencyError
+
+    stamp = _generated_at(generated_at)
+    catalog_ = _load_catalog(catalog)
+    table = _load_customers(customers, email_column, phone_column)
+    if topics is True and not _topics_available():
+        raise _fail(
+            "--topics needs the optional packages of the topics extra: pip install 'hotline_insight[topics]'",
+            EXIT_USAGE,
+        )
+    use_topics = _topics_available() if topics is None else topics
+    _say("reading the exports", quiet)
+    corpus = _read_inputs(
+        inputs,
+        format=format,
+        on_error=on_error,
+        timezone=timezone,
+        agent=None,
+        option=option,
+        ctr=ctr,
+        quiet=quiet,
+    )
+    _write_parse_outputs(corpus, out)
+    report = corpus.parse_report
+    _say(f"  {len(corpus)} interactions from {report.n_files} files; {report.n_failed} records failed", quiet)
+    _check_failure_rate(corpus, out, max_failure_rate)
+    _check_quarter(corpus, quarter, timezone)
+    _say("extracting grievances", quiet)
+    grievances = _extract(corpus, catalog_, n_process=n_process, quiet=quiet)
+    _say(f"  {len(grievances)} grievances in {grievances.n_with_grievance} interactions", quiet)
+    model = labels = None
+    if use_topics and len(grievances):
+        _say("finding topics", quiet)
+        try:
+            model, labels = _fit_topics(
+                grievances, embedding=embedding, random_state=random_state, quiet=quiet
+            )
+        except MissingDependencyError as exc:
+            raise _fail(str(exc), EXIT_USAGE) from None
+        _say(f"  {model.n_topics_} topics", quiet)
+    elif not use_topics:
+        _say("topics skipped (--no-topics, or the topics extra is not installed)", quiet)
+    _say("analysing and writing the report", quiet)
+    frame = _grievance_table(grievances, labels)
+    qr = _build(
+        corpus,
+        frame,
+        model.topic_info_ if model is not None else None,
+        quarter=quarter,
+        catalog=catalog_,
+        customers_table=table,
+        timezone=timezone,
+        redactions=grievances.redactions,
+        generated_at=stamp,
+    )
+    written = _write_report(qr, out)
+    typer.echo(f"{qr!r}")
+    typer.echo(
+        f"wrote {out / 'report.html'}, report.md, report.json and {len(written) - 3} tables in {out / 'tables'}"
+    )
+
+
+# -- single stages ------------------------------------------------------------------------------
+
+
+@app.command()
+def grievances(
+    corpus: Annotated[Path, typer.Argument(help="corpus.parquet, as written by the ingest command.")],
+    out: OutOption,
+    catalog: CatalogOption = None,
+    n_process: Annotated[int, typer.Option(help="Processes for the extraction.")] = 1,
+    quiet: QuietOption = False,
+) -> None:
+    """Extract the grievances of a corpus: writes DIR/grievances.parquet and DIR/grievances.json (counts)."""
+    from .corpus import read_parquet
+    from .errors import ConfigError
+
+    catalog_ = _load_catalog(catalog)
+    try:
+        interactions = read_parquet(corpus)
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    _say(f"extracting grievances from {len(interactions)} interactions", quiet)
+    found = _extract(interactions, catalog_, n_process=n_process, quiet=quiet)
+    out.mkdir(parents=True, exist_ok=True)
+    _grievance_table(found, None).to_parquet(out / "grievances.parquet", index=False)
+    (out / "grievances.json").write_text(
+        json.dumps(_grievance_summary(found), indent=2, sort_keys=True) + "\n"
+    )
+    typer.echo(f"{len(found)} grievances in {found.n_with_grievance} of {found.n_interactions} interactions")
+    typer.echo(f"wrote {out / 'grievances.parquet'}, {out / 'grievances.json'}")
+
+
+def _read_frame(path: Path, what: str) -> pd.DataFrame:
+    import pandas as pd
+
+    from .errors import Errors
+
+    try:
+        frame: pd.DataFrame = pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise _fail(
+            Errors.E1027.format(what=what, path=path, reason=type(exc).__name__), EXIT_USAGE
+        ) from None
+    return frame
+
+
+def _grievances_from_frame(frame: pd.DataFrame) -> Any:
+    """Grievance records from a grievances.parquet frame (links get confidence 1: the frame keeps none)."""
+    from .grievances import Grievance, GrievanceLink, Grievances
+
+    def items_of(value: Any) -> tuple[Any, ...]:
+        return () if value is None else tuple(value)
+
+    def links(ids: Any, methods: Any) -> tuple[GrievanceLink, ...]:
+        ids_l = [] if ids is None else list(ids)
+        methods_l = [] if methods is None else list(methods)
+        return tuple(
+            GrievanceLink(
+                id=str(i), method=str(methods_l[k]) if k < len(methods_l) else "unknown", confidence=1.0
+            )
+            for k, i in enumerate(ids_l)
+        )
+
+    items = []
+    for row in frame.to_dict("records"):
+        created = row.get("created_at")
+        items.append(
+            Grievance(
+                interaction_id=str(row["interaction_id"]),
+                turn_position=int(row["turn_position"]),
+                start_char=int(row["start_char"]),
+                end_char=int(row["end_char"]),
+                text=str(row["text"]),
+                role=str(row["role"]),
+                channel=str(row["channel"]),
+                created_at=None if created is None or str(created) == "NaT" else created,
+                customer_id=None
+                if row.get("customer_id") is None or str(row.get("customer_id")) == "<NA>"
+                else str(row["customer_id"]),
+                source_format=None if row.get("source_format") is None else str(row["source_format"]),
+                themes=items_of(row.get("themes")),
+                facets=items_of(row.get("facets")),
+                products=links(row.get("products"), row.get("product_methods")),
+                policies=links(row.get("policies"), row.get("policy_methods")),
+                complaint_score=float(row["complaint_score"]),
+                intensity=float(row["intensity"]),
+                sentiment=float(row["sentiment"]),
+                cues=items_of(row.get("cues")),
+            )
+        )
+    return Grievances(items, n_interactions=int(frame["interaction_id"].nunique()))
+
+
+@app.command()
+def topics(
+    grievances: Annotated[
+        Path, typer.Argument(help="grievances.parquet, as written by the grievances command.")
+    ],
+    out: OutOption,
+    embedding: Annotated[str, typer.Option(help="auto, minilm or tfidf.")] = "auto",
+    random_state: Annotated[int, typer.Option(help="Seed of every random step.")] = 0,
+    quiet: QuietOption = False,
+) -> None:
+    """Find topics in the grievances: writes DIR/grievances.parquet (with topics), topic_info.parquet, topic_model/."""
+    from .errors import ConfigError, MissingDependencyError
+
+    if not _topics_available():
+        raise _fail(
+            "the topics command needs the topics extra: pip install 'hotline_insight[topics]'", EXIT_USAGE
+        )
+    frame = _read_frame(grievances, "the grievances table")
+    records = _grievances_from_frame(frame)
+    _say(f"finding topics in {len(records)} grievances", quiet)
+    try:
+        model, labels = _fit_topics(records, embedding=embedding, random_state=random_state, quiet=quiet)
+    except (ConfigError, MissingDependencyError) as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    import pandas as pd
+
+    out.mkdir(parents=True, exist_ok=True)
+    frame = frame.copy()
+    frame["topic"] = pd.array([t if t >= 0 else None for t in labels], dtype="Int64")
+    summary = grievances.with_name("grievances.json")
+    frame.to_parquet(out / "grievances.parquet", index=False)
+    if summary.exists() and summary.resolve() != (out / "grievances.json").resolve():
+        (out / "grievances.json").write_text(summary.read_text())
+    model.topic_info_.to_parquet(out / "topic_info.parquet", index=False)
+    model.save(out / "topic_model")
+    typer.echo(f"{model.n_topics_} topics; {model.n_outliers_} outliers")
+    typer.echo(f"wrote {out / 'grievances.parquet'}, {out / 'topic_info.parquet'}, {out / 'topic_model'}")
+
+
+@app.command()
+def report(
+    corpus: Annotated[Path, typer.Argument(help="corpus.parquet (the ingest command's).")],
+    grievances: Annotated[
+        Path, typer.Argument(help="grievances.parquet (the grievances or topics command's).")
+    ],
+    out: OutOption,
+    catalog: CatalogOption = None,
+    customers: CustomersOption = None,
+    email_column: EmailOption = None,
+    phone_column: PhoneOption = None,
+    quarter: QuarterOption = None,
+    timezone: TimezoneOption = None,
+    topic_info: Annotated[
+        Path | None, typer.Option(help="topic_info.parquet (default: beside the grievances, when there).")
+    ] = None,
+    parse_report: Annotated[
+        Path | None, typer.Option(help="parse_report.json (default: beside the corpus, when there).")
+    ] = None,
+    generated_at: GeneratedAtOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write the quarterly report from a corpus and its grievances (Parquet files of the earlier stages)."""
+    from .corpus import read_parquet
+    from .errors import ConfigError, Errors
+
+    stamp = _generated_at(generated_at)
+    catalog_ = _load_catalog(catalog)
+    table = _load_customers(customers, email_column, phone_column)
+    try:
+        interactions = read_parquet(corpus)
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    frame = _read_frame(grievances, "the grievances table")
+    info_path = topic_info if topic_info is not None else grievances.with_name("topic_info.parquet")
+    info = _read_frame(info_path, "the topic table") if topic_info is not None or info_path.exists() else None
+    summary_path = parse_report if parse_report is not None else corpus.with_name("parse_report.json")
+    summary = None
+    if parse_report is not None or summary_path.exists():
+        try:
+            summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise _fail(
+                Errors.E1027.format(what="the parse report", path=summary_path, reason=type(exc).__name__),
+                EXIT_USAGE,
+            ) from None
+    redactions = None
+    counts = grievances.with_name("grievances.json")
+    if counts.exists():
+        try:
+            redactions = json.loads(counts.read_text(encoding="utf-8")).get("redactions")
+        except (OSError, ValueError):
+            redactions = None
+    _say("analysing and writing the report", quiet)
+    qr = _build(
+        interactions,
+        frame,
+        info,
+        quarter=quarter,
+        catalog=catalog_,
+        customers_table=table,
+        timezone=timezone,
+        parse_report=summary,
+        redactions=redactions,
+        generated_at=stamp,
+    )
+    written = _write_report(qr, out)
+    typer.echo(f"{qr!r}")
+    typer.echo(
+        f"wrote {out / 'report.html'}, report.md, report.json and {len(written) - 3} tables in {out / 'tables'}"
+    )
+
+
+def main() -> None:  # pragma: no cover - the console script
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

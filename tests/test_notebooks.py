@@ -1,14 +1,17 @@
 """Every notebook in notebooks/ runs top to bottom and is stored without outputs.
 
-The code cells are executed in order in one namespace (no Jupyter kernel is
-needed), from a temporary copy of the project root so nothing is written
-into the repository.
+The code cells are executed in order in one namespace per notebook (no
+Jupyter kernel is needed), from a temporary copy of the project root so
+nothing is written into the repository. The notebooks run one after the
+other in the same folder, as a reader would run them: the second reuses what
+the first saved in ``out/notebook/`` (each also runs alone).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -25,11 +28,7 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
             assert cell["outputs"] == [] and cell["execution_count"] is None
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "sample_data").symlink_to(ROOT / "sample_data")
-    (tmp_path / "notebooks").mkdir()
-    monkeypatch.chdir(tmp_path / "notebooks")
+def _run(path: Path) -> dict[str, object]:
     namespace: dict[str, object] = {"__name__": "__notebook__"}
     nb = json.loads(path.read_text())
     for number, cell in enumerate(nb["cells"]):
@@ -37,4 +36,21 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
             continue
         source = "".join(cell["source"])
         exec(compile(source, f"{path.name}[cell {number}]", "exec"), namespace)
-    assert os.getcwd() == str(tmp_path)
+    return namespace
+
+
+def test_notebooks_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_"]
+    (tmp_path / "sample_data").symlink_to(ROOT / "sample_data")
+    (tmp_path / "notebooks").mkdir()
+    for path in NOTEBOOKS:
+        monkeypatch.chdir(tmp_path / "notebooks")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            namespace = _run(path)
+        assert os.getcwd() == str(tmp_path)
+        if path.name.startswith("01_"):
+            assert (tmp_path / "out" / "notebook" / "report.html").is_file()
+            assert namespace["qr"].quarter == "2026Q3"  # type: ignore[attr-defined]
+        if path.name.startswith("02_"):
+            assert "topics" in namespace["qr"].tables  # type: ignore[attr-defined]
