@@ -18,7 +18,8 @@ that the driver and every executor mount at the same path (NFS, ``/dbfs``,
 
 Locally (Java 17+ and ``pip install 'hotline_insight[spark]'``)::
 
-    spark-submit --master 'local[2]' examples/spark_submit.py \\
+    spark-submit --master 'local[2]' --conf spark.driver.bindAddress=127.0.0.1 \\
+        examples/spark_submit.py \\
         --inputs sample_data/tickets --store out/store --catalog sample_data/catalog.yaml
 
 Re-running over the same folder is safe: inputs already in the store's
@@ -41,7 +42,9 @@ def main() -> None:
     parser.add_argument("--store", required=True, help="the store's folder")
     parser.add_argument("--catalog", help="the catalog YAML (products and policies)")
     parser.add_argument("--topic-model", help="folder of a TopicModel saved with TopicModel.save()")
-    parser.add_argument("--replace", action="store_true", help="process every input and replace the quarters written")
+    parser.add_argument(
+        "--replace", action="store_true", help="process every input and replace the quarters written"
+    )
     args = parser.parse_args()
 
     spark = his.get_session(master=None, app_name="hotline-insight-nightly")  # master from spark-submit
