@@ -492,40 +492,40 @@ def read_parquet(path: str | Path) -> Corpus:
     version = (table.schema.metadata or {}).get(_SCHEMA_KEY, b"").decode() or None
     if version != CORPUS_SCHEMA_VERSION:
         raise ConfigError(Errors.E203.format(source=source, value=version, expected=CORPUS_SCHEMA_VERSION))
-    items = []
-    for row in table.to_pylist():
-        turns = tuple(
-            Turn(**{f: t[f] for f in _TURN_FIELDS}, meta=json.loads(t["meta"]) if t["meta"] else {})
-            for t in row["turns"]
-        )
-        items.append(
-            Interaction(
-                id=row["id"],
-                source=SourceRef(
-                    format=row["source_format"],
-                    path=row["source_path"],
-                    line=row["source_line"],
-                    offset=row["source_offset"],
-                    index=row["source_index"],
-                ),
-                channel=row["channel"],
-                created_at=row["created_at"],
-                updated_at=row["updated_at"],
-                resolved_at=row["resolved_at"],
-                customer_id=row["customer_id"],
-                customer_keys=tuple(row["customer_keys"] or ()),
-                agent_id=row["agent_id"],
-                subject=row["subject"],
-                turns=turns,
-                product=row["product"],
-                category=row["category"],
-                tags=tuple(row["tags"] or ()),
-                status=row["status"],
-                priority=row["priority"],
-                language=row["language"],
-                satisfaction=Satisfaction(**json.loads(row["satisfaction"])) if row["satisfaction"] else None,
-                vendor=VendorAnnotations.model_validate(json.loads(row["vendor"])) if row["vendor"] else None,
-                meta=json.loads(row["meta"]) if row["meta"] else {},
-            )
-        )
-    return Corpus(items)
+    return Corpus([interaction_from_row(row) for row in table.to_pylist()])
+
+
+def interaction_from_row(row: dict[str, Any]) -> Interaction:
+    """An Interaction from a row of the corpus Parquet schema (also the Spark interactions schema)."""
+    turns = tuple(
+        Turn(**{f: t[f] for f in _TURN_FIELDS}, meta=json.loads(t["meta"]) if t["meta"] else {})
+        for t in row["turns"] or ()
+    )
+    return Interaction(
+        id=row["id"],
+        source=SourceRef(
+            format=row["source_format"],
+            path=row["source_path"],
+            line=row["source_line"],
+            offset=row["source_offset"],
+            index=row["source_index"],
+        ),
+        channel=row["channel"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        resolved_at=row["resolved_at"],
+        customer_id=row["customer_id"],
+        customer_keys=tuple(row["customer_keys"] or ()),
+        agent_id=row["agent_id"],
+        subject=row["subject"],
+        turns=turns,
+        product=row["product"],
+        category=row["category"],
+        tags=tuple(row["tags"] or ()),
+        status=row["status"],
+        priority=row["priority"],
+        language=row["language"],
+        satisfaction=Satisfaction(**json.loads(row["satisfaction"])) if row["satisfaction"] else None,
+        vendor=VendorAnnotations.model_validate(json.loads(row["vendor"])) if row["vendor"] else None,
+        meta=json.loads(row["meta"]) if row["meta"] else {},
+    )

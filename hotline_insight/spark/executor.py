@@ -125,50 +125,9 @@ def parse_batches(
 
 def interaction_from_row(row: dict[str, Any]) -> Interaction:
     """An Interaction from a row of :func:`interaction_arrow_schema` (the reverse of the parse)."""
-    from ..records import Interaction, Satisfaction, SourceRef, Turn, VendorAnnotations
+    from ..corpus import interaction_from_row as from_row
 
-    turns = tuple(
-        Turn(
-            position=t["position"],
-            role=t["role"],
-            speaker=t["speaker"],
-            text=t["text"],
-            start_s=t["start_s"],
-            end_s=t["end_s"],
-            at=t["at"],
-            is_public=t["is_public"],
-            meta=json.loads(t["meta"]) if t["meta"] else {},
-        )
-        for t in row["turns"] or ()
-    )
-    return Interaction(
-        id=row["id"],
-        source=SourceRef(
-            format=row["source_format"],
-            path=row["source_path"],
-            line=row["source_line"],
-            offset=row["source_offset"],
-            index=row["source_index"],
-        ),
-        channel=row["channel"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        resolved_at=row["resolved_at"],
-        customer_id=row["customer_id"],
-        customer_keys=tuple(row["customer_keys"] or ()),
-        agent_id=row["agent_id"],
-        subject=row["subject"],
-        turns=turns,
-        product=row["product"],
-        category=row["category"],
-        tags=tuple(row["tags"] or ()),
-        status=row["status"],
-        priority=row["priority"],
-        language=row["language"],
-        satisfaction=Satisfaction(**json.loads(row["satisfaction"])) if row["satisfaction"] else None,
-        vendor=VendorAnnotations.model_validate(json.loads(row["vendor"])) if row["vendor"] else None,
-        meta=json.loads(row["meta"]) if row["meta"] else {},
-    )
+    return from_row(row)
 
 
 def _worker(
