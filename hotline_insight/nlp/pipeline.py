@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import ConfigError, Errors, MissingDependencyError
@@ -420,8 +420,12 @@ class GrievanceExtractor:
     ) -> list[Grievance]:
         from ..grievances import Grievance
 
-        products_named = _interaction_mentions(interaction, docs)
-        policies_named = _policy_mentions([*docs, *other_docs])
+        # products the customer names anywhere in the interaction; policies anyone names
+        customer_docs = (
+            d for t, d in zip(interaction.turns, docs, strict=True) if t.role in ("customer", "unknown")
+        )
+        products_named = _mentions(customer_docs, "hi_products")
+        policies_named = _mentions([*docs, *other_docs], "hi_policies")
         found = []
         for turn, doc in zip(interaction.turns, docs, strict=True):
             if doc is None:
@@ -515,26 +519,13 @@ def _ordered_labels(marks: Sequence[_Mark]) -> tuple[str, ...]:
     return tuple(sorted(best, key=lambda label: -best[label]))
 
 
-def _interaction_mentions(interaction: Interaction, docs: Sequence[Doc | None]) -> dict[str, float]:
-    """Products the customer names anywhere in the interaction, with their best confidence."""
-    out: dict[str, float] = {}
-    for turn, doc in zip(interaction.turns, docs, strict=True):
-        if doc is None or turn.role not in ("customer", "unknown"):
-            continue
-        for mark in _marks(doc, "hi_products"):
-            conf = float(mark.confidence or 0.0)
-            if conf > out.get(mark.label, -1.0):
-                out[mark.label] = conf
-    return out
-
-
-def _policy_mentions(docs: Sequence[Doc | None]) -> dict[str, float]:
-    """Policies named anywhere in the interaction, by anyone, with their best confidence."""
+def _mentions(docs: Iterable[Doc | None], key: str) -> dict[str, float]:
+    """The labels of the ``key`` span group across ``docs``, each with its best confidence."""
     out: dict[str, float] = {}
     for doc in docs:
         if doc is None:
             continue
-        for mark in _marks(doc, "hi_policies"):
+        for mark in _marks(doc, key):
             conf = float(mark.confidence or 0.0)
             if conf > out.get(mark.label, -1.0):
                 out[mark.label] = conf
