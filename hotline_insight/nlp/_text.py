@@ -584,30 +584,50 @@ class PhraseIndex:
             re.compile(rf"(?<![\w'])(?:{word_trie_pattern(self.by_word)})(?![\w'])") if self.by_word else None
         )
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, label)`` of every match, sorted; ``text`` should use ``'`` apostrophes."""
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+        """``(start, end, label)`` of every match, sorted; ``text`` should use ``'`` apostrophes.
+
+        With ``start`` and ``end``, only the matches inside ``text[start:end]``:
+        exactly those of the whole text that begin at or after ``start`` and
+        end at or before ``end`` (the text around the range still decides
+        word boundaries), found without scanning the rest of the text.
+
+        Examples:
+            >>> idx = PhraseIndex([("q", r"again")])
+            >>> idx.find("again and again", 1), idx.find("again and again", 0, 12)
+            ([(10, 15, 'q')], [(0, 5, 'q')])
+        """
         low = text.lower()
         if len(low) != len(text):
             low = text  # rare characters whose lower case is longer: match case-insensitively as is
+        stop = len(low) if end is None else end
         by_word = self.by_word
         out: list[tuple[int, int, str]] = []
         if self._starts is not None:
             gates = self._any
-            for m in self._starts.finditer(low):
+            # A start word is a whole run of [\w'] characters, so the runs found from
+            # ``start`` on are those the scan of the whole text finds there.
+            for m in self._starts.finditer(low, start):
                 pos = m.start()
+                if pos >= stop:
+                    break
                 word = m.group()
                 union = gates.get(word)
                 if union is not None and union.match(low, pos) is None:
                     continue
                 for label, rx in by_word[word]:  # one alternation per label: one match per (label, word)
                     mm = rx.match(low, pos)
-                    if mm is not None:
+                    if mm is not None and mm.end() <= stop:
                         out.append((pos, mm.end(), label))
         for label, rx, gate in self.anywhere:
             if gate and not any(g in low for g in gate):
                 continue
+            # finditer's matches don't overlap: scanned from 0 as always, only those in range kept
             for mm in rx.finditer(low):
-                out.append((mm.start(), mm.end(), label))
+                if mm.start() >= stop:
+                    break
+                if mm.start() >= start and mm.end() <= stop:
+                    out.append((mm.start(), mm.end(), label))
         if len(out) > 1:
             out = sorted(set(out))
         return out

@@ -466,8 +466,9 @@ class Complaints(JsonSettings):
         def flush() -> None:
             if run:
                 span = Span(doc, units[run[0]][0], units[run[-1]][1], label="complaint")
-                span._.hi_score = float(max(scores[i] for i in run))
-                span._.hi_method = "lexicon"
+                ext = span._
+                ext.hi_score = float(max(scores[i] for i in run))
+                ext.hi_method = "lexicon"
                 segments.append(span)
                 run.clear()
 

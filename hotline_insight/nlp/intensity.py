@@ -60,11 +60,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from copy import deepcopy
 from typing import Any
 
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -232,6 +232,7 @@ class Intensity(JsonSettings):
 
         self._valence_hashes = {get_string_id(form): v for form, v in forms.items()}
         self._lemma_valence: dict[int, float | None] = {}  # lemma hash -> valence of its lower case
+        self._shout: dict[int, int] = {}  # ORTH hash -> _shout_kind of the token's text
 
     # -- scoring -------------------------------------------------------------
 
@@ -240,25 +241,40 @@ class Intensity(JsonSettings):
         text = span.text.replace("’", "'")
         return self._cues(span, text, self._index.find(text))
 
-    def _cues(self, span: Span, text: str, matches: Iterable[tuple[int, int, str]]) -> dict[str, int]:
-        """Cue counts of ``span``, whose text is ``text``, given the phrase matches inside it."""
+    def _cues(
+        self,
+        span: Span,
+        text: str,
+        matches: Iterable[tuple[int, int, str]],
+        cols: Sequence[Sequence[int]] | None = None,
+    ) -> dict[str, int]:
+        """Cue counts of ``span``, whose text is ``text``, given the phrase matches inside it.
+
+        ``cols``, when given, holds each token's row of the doc's ``[LOWER, LEMMA, ORTH]`` array.
+        """
         found: dict[str, int] = {}
         for _s, _e, cue in matches:
             found[cue] = found.get(cue, 0) + 1
         n_caps = 0
         long_caps = False
         if any(c.isupper() for c in text):
-            for tok in span:
-                t = tok.text
-                if (
-                    len(t) >= 2
-                    and t.isupper()
-                    and t.isalpha()
-                    and t not in _ACRONYMS
-                    and not _PLACEHOLDER.fullmatch(t)
-                ):
+            shout = self._shout
+            strings = span.doc.vocab.strings
+            orths = (
+                [row[2] for row in cols[span.start : span.end]]
+                if cols is not None
+                else [tok.orth for tok in span]
+            )
+            for orth in orths:
+                kind = shout.get(orth)
+                if kind is None:
+                    kind = _shout_kind(strings[orth])
+                    if len(shout) > 200_000:
+                        shout.clear()
+                    shout[orth] = kind
+                if kind:
                     n_caps += 1
-                    long_caps = long_caps or len(t) >= 5
+                    long_caps = long_caps or kind == 2
         if n_caps >= 2 or long_caps:
             found["shouting"] = n_caps
         n_excl = text.count("!")
@@ -276,12 +292,13 @@ class Intensity(JsonSettings):
         return self._sentiment(doc, span.start, span.end, cols, span.start)
 
     def _sentiment(self, doc: Doc, start: int, end: int, cols: list[list[int]], offset: int) -> float:
-        """Valence of tokens ``start:end``; ``cols[i - offset]`` holds token i's LOWER and LEMMA hashes."""
+        """Valence of tokens ``start:end``; ``cols[i - offset]`` starts with token i's LOWER and LEMMA hashes."""
         by_lower, by_lemma = self._valence_hashes, self._lemma_valence
         x = 0.0
         lowers: LowerView | None = None
         for i in range(start, end):
-            lower, lemma = cols[i - offset]
+            row = cols[i - offset]
+            lower, lemma = row[0], row[1]
             v = by_lower.get(lower)
             if v is None and lemma:
                 if lemma not in by_lemma:
@@ -336,16 +353,16 @@ class Intensity(JsonSettings):
             return doc
         # phrase cues and word hashes of the whole doc, read once for all its segments
         text = doc_text(doc).replace("’", "'")
-        found = self._index.find(text)
-        cols = doc.to_array([LOWER, LEMMA]).tolist()
+        cols = doc.to_array([LOWER, LEMMA, ORTH]).tolist()
         for span in doc.spans[self.span_key]:
             cs, ce = span.start_char, span.end_char
-            inside = [m for m in found if m[0] >= cs and m[1] <= ce]
-            cues = self._cues(span, text[cs:ce], inside)
+            inside = self._index.find(text, cs, ce)  # the segment's matches, the text around it read too
+            cues = self._cues(span, text[cs:ce], inside, cols)
             sent = self._sentiment(doc, span.start, span.end, cols, 0)
-            span._.hi_sentiment = sent
-            span._.hi_cues = tuple(c for c in CUES if c in cues)
-            span._.hi_intensity = self.intensity(cues, sent)
+            ext = span._
+            ext.hi_sentiment = sent
+            ext.hi_cues = tuple(c for c in CUES if c in cues)
+            ext.hi_intensity = self.intensity(cues, sent)
         return doc
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
@@ -378,6 +395,13 @@ class Intensity(JsonSettings):
         self.phrases = {k: list(v) for k, v in data["phrases"].items()}
         self.valence = {k: float(v) for k, v in data["valence"].items()}
         self._build()
+
+
+def _shout_kind(t: str) -> int:
+    """0 for a token that isn't a shouted word, 1 for one, 2 for one of five letters or more."""
+    if len(t) >= 2 and t.isupper() and t.isalpha() and t not in _ACRONYMS and not _PLACEHOLDER.fullmatch(t):
+        return 2 if len(t) >= 5 else 1
+    return 0
 
 
 def _validate(span_key: Any, weights: Mapping[str, Any]) -> None:

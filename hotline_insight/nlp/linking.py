@@ -985,15 +985,17 @@ class Linker:
             spans = []
             for start, end, confidence, entry, method in _resolve(by_kind[kind]):
                 span = Span(doc, start, end, label=entries[entry].id)
-                span._.hi_method = method
-                span._.hi_confidence = confidence
+                ext = span._
+                ext.hi_method = method
+                ext.hi_confidence = confidence
                 spans.append(span)
                 link = Link(kind, entries[entry].id, method, confidence, span.start_char, span.end_char)
                 mentions.append((start, rank, link))
             doc.spans[_GROUPS[kind]] = spans
         mentions.sort(key=lambda m: (m[0], m[1]))
-        doc._.hi_product_links = metadata
-        doc._.hi_links = tuple(m[2] for m in mentions) + metadata
+        ext = doc._
+        ext.hi_product_links = metadata
+        ext.hi_links = tuple(m[2] for m in mentions) + metadata
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:

@@ -39,6 +39,9 @@ COMPONENTS = (
     "hotline_intensity",
 )
 
+_COMPLAINT_ONLY = frozenset({"hotline_themes", "hotline_facets", "hotline_intensity"})
+"""Components whose output grievance assembly reads only on docs with complaint segments."""
+
 _THEME_POLICY_CONFIDENCE = 0.5
 """Confidence of a policy link made from a segment's themes alone."""
 
@@ -304,7 +307,7 @@ class GrievanceExtractor:
                 doc._.hi_product_hint = interaction.product
                 slots.append(len(docs))
                 docs.append(doc)
-        processed = list(nlp.pipe(docs, batch_size=self.batch_size))
+        processed = self._run_pipeline(docs)
         for _name, pipe in context:
             silent_docs = [pipe(doc) for doc in silent_docs]
         result: list[Grievance] = []
@@ -316,6 +319,33 @@ class GrievanceExtractor:
             result.extend(self._assemble(interaction, turn_docs, other_docs))
             start += n
         return result, dict(counts)
+
+    def _run_pipeline(self, docs: list[Doc]) -> list[Doc]:
+        """``nlp.pipe(docs)``, minus the components whose work a doc without complaints never uses.
+
+        After ``hotline_complaints``, a doc with no complaint segment skips the
+        components listed in :data:`_COMPLAINT_ONLY` (theme and facet cues and
+        intensity are read only for complaint segments); it still runs every
+        other component (the linker: its mentions are context for the other
+        turns). The grievances are the same as with the full pipeline.
+        """
+        nlp = self.nlp
+        names = nlp.pipe_names
+        if "hotline_complaints" not in names or not _COMPLAINT_ONLY.intersection(names):
+            return list(nlp.pipe(docs, batch_size=self.batch_size))
+        split = names.index("hotline_complaints") + 1
+        for _name, proc in nlp.pipeline[:split]:
+            docs = _apply(proc, docs, self.batch_size)
+        complaining = [i for i, doc in enumerate(docs) if doc.spans.get("hi_complaints")]
+        quiet = [i for i, doc in enumerate(docs) if not doc.spans.get("hi_complaints")]
+        for name, proc in nlp.pipeline[split:]:
+            for group in (complaining, quiet) if name not in _COMPLAINT_ONLY else (complaining,):
+                if group:
+                    for i, doc in zip(
+                        group, _apply(proc, [docs[i] for i in group], self.batch_size), strict=True
+                    ):
+                        docs[i] = doc
+        return docs
 
     @property
     def context_pipes(self) -> list[tuple[str, Any]]:
@@ -333,7 +363,8 @@ class GrievanceExtractor:
                 catalog = getattr(linker, "catalog", None)
                 if catalog is not None and catalog.policies:
                     for name in names[: names.index("hotline_linker") + 1]:
-                        if name == "hotline_linker" or name not in COMPONENTS:
+                        # the linker reads tokens and lemmas, never sentence boundaries
+                        if name == "hotline_linker" or name not in (*COMPONENTS, "hotline_sentencizer"):
                             pipes.append((name, self.nlp.get_pipe(name)))
             self._context = pipes
         return self._context
@@ -441,6 +472,7 @@ class GrievanceExtractor:
             hint_links = [link for link in getattr(doc._, "hi_links", ()) if link.start_char is None]
             text = doc_text(doc)
             for seg in complaints:
+                ext = seg._  # each ``Span._`` read builds an accessor object: read it once
                 start, end = seg.start, seg.end
                 start_char, end_char = seg.start_char, seg.end_char
                 seg_themes = _ordered_labels(_overlapping(themes, start, end) or themes)
@@ -462,10 +494,10 @@ class GrievanceExtractor:
                         products=seg_products,
                         policies=_links("policy", start, end, policies, policies_named, ())
                         or self._theme_policy(seg_themes, seg_products, interaction.created_at),
-                        complaint_score=_unit(seg._.hi_score),
-                        intensity=_unit(seg._.hi_intensity),
-                        sentiment=max(-1.0, min(1.0, float(seg._.hi_sentiment or 0.0))),
-                        cues=tuple(seg._.hi_cues or ()),
+                        complaint_score=_unit(ext.hi_score),
+                        intensity=_unit(ext.hi_intensity),
+                        sentiment=max(-1.0, min(1.0, float(ext.hi_sentiment or 0.0))),
+                        cues=tuple(ext.hi_cues or ()),
                     )
                 )
         return found
@@ -563,6 +595,13 @@ def _links(
                 add(hint.id, "metadata", float(getattr(hint, "confidence", 0.9)))
     links = [GrievanceLink(id=i, method=m, confidence=c) for i, (m, c) in best.items()]
     return tuple(sorted(links, key=lambda link: (-link.confidence, link.id)))
+
+
+def _apply(proc: Any, docs: list[Doc], batch_size: int) -> list[Doc]:
+    """Run one pipeline component over ``docs``, as ``Language.pipe`` does (its ``pipe`` when it has one)."""
+    if hasattr(proc, "pipe"):
+        return list(proc.pipe(docs, batch_size=batch_size))
+    return [proc(doc) for doc in docs]
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
