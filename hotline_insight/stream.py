@@ -704,6 +704,8 @@ def write_store(
                             per_input[source_path][quarter] += int(n)
         for source_path, sha in hashes.items():
             writer.add_input(sha, source_path, dict(per_input[source_path]))
+        if stream is not None:
+            writer.describe(parse=stream.report.summary(), redactions=dict(sorted(stream.redactions.items())))
     if n_unknown:
         warnings.warn(Warnings.W501.format(n=n_unknown), StoreWarning, stacklevel=2)
     return StoreRun(

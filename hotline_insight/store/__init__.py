@@ -7,7 +7,7 @@
 Examples:
     >>> from hotline_insight.store import TABLES, STORE_SCHEMA_VERSION
     >>> sorted(TABLES), STORE_SCHEMA_VERSION
-    (['aggregates', 'grievances', 'interactions'], 1)
+    (['aggregates', 'grievances', 'interactions'], 2)
 """
 
 from __future__ import annotations

@@ -156,6 +156,16 @@ def register_migration(
     return decorate
 
 
+@register_migration(1)
+def _add_meta_ids(table: str, data: pa.Table) -> pa.Table:
+    """Version 1 -> 2: interactions gained ``meta_ids`` (empty for rows written before)."""
+    import pyarrow as pa
+
+    if table != "interactions" or "meta_ids" in data.column_names:
+        return data
+    return data.append_column("meta_ids", pa.nulls(data.num_rows, type=pa.list_(pa.string())))
+
+
 # -- small file-system helpers ----------------------------------------------------------
 
 
@@ -745,6 +755,39 @@ class Store:
         """The runs that wrote the store, oldest first (id, mode, quarters, times, counts)."""
         return list(self._load_manifest()["runs"])
 
+    def totals(self) -> dict[str, Any]:
+        """What the runs that read the store's inputs parsed and redacted, added up.
+
+        Counts of every run since the last ``replace`` run (which read every
+        input again), so re-runs that skip their inputs add nothing. A
+        replace run given only some of the inputs keeps the other quarters'
+        rows but not their counts: the counts are per run, not per input.
+
+        Returns:
+            ``{"parse": {...}, "redactions": {...}}``: ``parse`` has the keys of
+            ``ParseReport.summary()`` (counts summed, ``formats`` and
+            ``failures_by_reason`` summed by key); both are empty when no run
+            recorded them.
+        """
+        runs = self.runs()
+        start = max((i for i, run in enumerate(runs) if run.get("mode") == "replace"), default=0)
+        parse: dict[str, Any] = {}
+        redactions: dict[str, int] = {}
+        for run in runs[start:]:
+            for key, value in (run.get("parse") or {}).items():
+                if isinstance(value, dict):
+                    merged = parse.setdefault(key, {})
+                    for name, n in value.items():
+                        merged[name] = merged.get(name, 0) + int(n)
+                elif isinstance(value, int | float):
+                    parse[key] = parse.get(key, 0) + value
+            for name, n in (run.get("redactions") or {}).items():
+                redactions[name] = redactions.get(name, 0) + int(n)
+        for key, value in parse.items():
+            if isinstance(value, dict):
+                parse[key] = dict(sorted(value.items()))
+        return {"parse": parse, "redactions": dict(sorted(redactions.items()))}
+
     # -- writing ---------------------------------------------------------------------
     def writer(self, mode: Mode = "append") -> StoreWriter:
         """Take the store's lock and start a run; use it as a context manager.
@@ -908,6 +951,8 @@ class StoreWriter:
         self._inputs: dict[str, dict[str, Any]] = {}
         self._quarters: set[str] = set()
         self._replaced: set[str] = set()
+        self._rewritten: set[tuple[str, str]] = set()
+        self._details: dict[str, Any] = {}
 
     def __enter__(self) -> StoreWriter:
         return self
@@ -1061,6 +1106,48 @@ class StoreWriter:
             self._replaced.add(quarter)
             self._quarters.add(quarter)
 
+    def rewrite(self, table: str, quarter: str) -> None:
+        """Make one table's partition of a quarter hold only this run's rows; its other tables are kept.
+
+        For a pass that rewrites the rows it read, such as filling the
+        ``topic`` column of a quarter's grievances: the manifest and the
+        quarter's interactions and aggregates stay as they are.
+        """
+        self._check_open()
+        table = check_table(table)
+        if table == "aggregates":
+            raise ConfigError(
+                Errors.E1113.format(
+                    name="table",
+                    func="StoreWriter.rewrite",
+                    expected="'interactions' or 'grievances'",
+                    value=table,
+                )
+            )
+        if self.mode != "append":
+            raise ConfigError(
+                Errors.E1113.format(
+                    name="mode",
+                    func="StoreWriter.rewrite",
+                    expected="a writer in 'append' mode",
+                    value=self.mode,
+                )
+            )
+        quarter = check_quarter(quarter)
+        self._rewritten.add((table, quarter))
+        self._quarters.add(quarter)
+
+    def describe(self, **details: Any) -> None:
+        """Keep JSON-able facts about the run in its manifest record (``parse``, ``redactions``, ...).
+
+        :meth:`Store.totals` adds up ``parse`` (a ``ParseReport.summary()``)
+        and ``redactions`` (counts by type) over the runs. Never pass text
+        that could hold personal data: counts and names of formats only.
+        """
+        self._check_open()
+        json.dumps(details)  # fail now, not at the commit
+        self._details.update(details)
+
     def add_input(self, sha256: str, path: str, quarters: Mapping[str, int]) -> None:
         """Record an input file this run wrote, with its interactions per quarter, in the manifest."""
         self._check_open()
@@ -1156,7 +1243,9 @@ class StoreWriter:
                 folder = self.staged_dir(table, quarter)
                 folder.mkdir(parents=True, exist_ok=True)
                 live = self.store._partition_dir(table, quarter)
-                keep_old = quarter not in self._replaced and (self.mode == "append")
+                keep_old = (
+                    quarter not in self._replaced and self.mode == "append" and key not in self._rewritten
+                )
                 keep = set(self._own.get(key, ())) | set(self._adopted.get(key, ()))
                 # anything else here was left by tasks whose files were never adopted (failed or
                 # speculative Spark attempts, their temporary files): it is not part of the run
@@ -1241,8 +1330,10 @@ class StoreWriter:
             "finished_at": finished,
             "quarters": self.quarters_written,
             "replaced": sorted(replaced, key=quarter_sort_key),
+            "rewritten": [f"{t}/quarter={q}" for t, q in sorted(self._rewritten)],
             "n_inputs": len(self._inputs),
             "rows": {table: self.rows_written(table) for table in TABLES},
+            **self._details,
         }
         return {
             "schema_version": STORE_SCHEMA_VERSION,

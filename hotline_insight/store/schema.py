@@ -53,7 +53,7 @@ __all__ = [
     "to_arrow",
 ]
 
-STORE_SCHEMA_VERSION = 1
+STORE_SCHEMA_VERSION = 2
 """Version of the table layout below; recorded in ``_store.json`` and in every file's metadata."""
 
 UNKNOWN_QUARTER = "unknown"
@@ -105,6 +105,12 @@ INTERACTION_COLUMNS: tuple[Column, ...] = (
     Column("satisfaction_raw", "string", "string", "satisfaction as the source wrote it"),
     Column("satisfaction_scale", "string", "string", "the scale of the score (csat, nps, ...)"),
     Column("has_vendor_annotations", "bool", "bool", "the source carried its own analysis"),
+    Column(
+        "meta_ids",
+        "list<string>",
+        "object",
+        "identifier-shaped fields of the source's meta, 'path=value' (see meta_ids; for resolving customers)",
+    ),
 )
 
 GRIEVANCE_COLUMNS: tuple[Column, ...] = (
@@ -147,6 +153,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "aggregates": AGGREGATE_COLUMNS,
 }
 """Table name -> its columns (the partition column ``quarter`` comes on top)."""
+
+OPTIONAL_COLUMNS = frozenset({"meta_ids"})
+"""Columns a frame written to the store may lack (they are then empty)."""
 
 AGGREGATE_KEYS = ("quarter", "theme", "dimension", "value")
 AGGREGATE_SUMS = ("n_grievances", "n_interactions", "intensity_sum", "sentiment_sum")
@@ -292,14 +301,19 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     import pyarrow as pa
 
     columns = TABLES[check_table(table)]
-    missing = [c.name for c in columns if c.name not in frame.columns]
+    missing = [c.name for c in columns if c.name not in frame.columns and c.name not in OPTIONAL_COLUMNS]
     if missing:
         raise ConfigError(
             Errors.E1110.format(
                 table=table, missing=", ".join(missing), expected=", ".join(c.name for c in columns)
             )
         )
-    arrays = [_column_array(frame[c.name], c, table) for c in columns]
+    arrays = [
+        _column_array(frame[c.name], c, table)
+        if c.name in frame.columns
+        else pa.nulls(len(frame), _arrow_type(c.arrow))
+        for c in columns
+    ]
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
@@ -317,9 +331,7 @@ def from_arrow(table: str, data: pa.Table, *, quarter: str | None = None) -> pd.
             continue
         array = data.column(column.name)
         if column.dtype == "object":
-            out[column.name] = pd.Series(
-                [v if v is not None else [] for v in array.to_pylist()], dtype=object
-            )
+            out[column.name] = pd.Series(_lists(array), dtype=object)
             continue
         series = array.to_pandas()
         if column.dtype.startswith("datetime64"):
@@ -333,6 +345,36 @@ def from_arrow(table: str, data: pa.Table, *, quarter: str | None = None) -> pd.
     if quarter is not None:
         frame["quarter"] = pd.Series([quarter] * data.num_rows, dtype="string")
     return frame
+
+
+def _lists(array: Any) -> list[list[str]]:
+    """A list<string> column as Python lists ([] for nulls) whose equal strings are one object.
+
+    Theme, product and policy ids repeat millions of times in a large
+    table; building each value once keeps a read table a fraction of the
+    size ``to_pylist`` would make it.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    out: list[list[str]] = []
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        offsets = chunk.offsets.to_numpy(zero_copy_only=False)
+        flat = chunk.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+        offsets = offsets - offsets[0]
+        if len(flat):
+            encoded = flat.dictionary_encode()
+            words = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+            values = words[encoded.indices.to_numpy(zero_copy_only=False)].tolist()
+        else:
+            values = []
+        valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+        for i in range(len(chunk)):
+            out.append(values[offsets[i] : offsets[i + 1]] if valid[i] else [])
+    return out
 
 
 def empty_frame(table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -355,6 +397,63 @@ def _queue(meta: Mapping[str, Any]) -> str | None:
     return None if value is None else str(value)
 
 
+_ID_VALUE = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
+_PHONE_OR_CARD = re.compile(r"^\+?\d{10,19}$")
+_SEPARATORS = re.compile(r"[-.:_]")
+
+
+def meta_ids(meta: Mapping[str, Any] | None) -> list[str]:
+    """The identifier-shaped fields of a source's ``meta``, as ``'path=value'``, sorted.
+
+    Customer resolution looks in ``meta`` for fields holding CRM ids (such
+    as a Zendesk custom field); the store keeps just what that needs: scalar
+    fields at depth one or two (``'custom_fields.360011103=C187297'``) whose
+    value is one token of letters, digits and ``_.:-`` with at least one
+    digit, and not a run of 10-19 digits once ``-.:_`` are dropped (the
+    shape of phone and card numbers, such as ``555-010-1234``). Free text,
+    names and e-mail addresses never qualify.
+
+    Examples:
+        >>> meta_ids({"submitter_id": 187297, "via": {"channel": "chat"}, "custom_fields": {"360011103": "C187297"},
+        ...           "email": "ann@example.com", "phone": "5551234567", "note": "call me back 2day"})
+        ['custom_fields.360011103=C187297', 'submitter_id=187297']
+    """
+    out: list[str] = []
+    if not isinstance(meta, Mapping):
+        return out
+    for key, value in meta.items():
+        items = value.items() if isinstance(value, Mapping) else [(None, value)]
+        for sub, inner in items:
+            if isinstance(inner, bool) or not isinstance(inner, (str, int)):
+                continue
+            text = str(inner)
+            if _ID_VALUE.match(text) and not _PHONE_OR_CARD.match(_SEPARATORS.sub("", text)):
+                out.append(f"{key}={text}" if sub is None else f"{key}.{sub}={text}")
+    return sorted(out)
+
+
+def meta_from_ids(values: Any) -> dict[str, Any] | None:
+    """The nested ``meta`` mapping back from :func:`meta_ids`' list (None when empty).
+
+    Examples:
+        >>> meta_from_ids(["custom_fields.360011103=C187297", "submitter_id=187297"])
+        {'custom_fields': {'360011103': 'C187297'}, 'submitter_id': '187297'}
+    """
+    if values is None or not len(values):
+        return None
+    meta: dict[str, Any] = {}
+    for item in values:
+        path, _, value = str(item).partition("=")
+        key, dot, sub = path.partition(".")
+        if dot:
+            inner = meta.setdefault(key, {})
+            if isinstance(inner, dict):
+                inner[sub] = value
+        else:
+            meta[key] = value
+    return meta
+
+
 def interactions_frame(
     interactions: Iterable[Interaction], *, allow_list: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -362,8 +461,8 @@ def interactions_frame(
 
     Columns are :data:`INTERACTION_COLUMNS` (name, dtype and meaning there),
     then ``quarter`` (string, from ``created_at``; ``'unknown'`` without it).
-    Turn texts and the sources' ``meta`` fields are left out; the queue is
-    taken from ``meta['queue']``.
+    Turn texts are left out, and of the sources' ``meta`` only the queue
+    (``meta['queue']``) and the identifier-shaped fields (:func:`meta_ids`).
 
     Args:
         interactions: the records.
@@ -411,6 +510,7 @@ def interactions_frame(
         rows["satisfaction_raw"].append(sat.raw if sat else None)
         rows["satisfaction_scale"].append(sat.scale if sat else None)
         rows["has_vendor_annotations"].append(rec.vendor is not None and not rec.vendor.is_empty)
+        rows["meta_ids"].append(meta_ids(rec.meta))
         quarters.append(quarter_of(rec.created_at))
     frame = pd.DataFrame(rows)
     for column in INTERACTION_COLUMNS:

@@ -46,6 +46,7 @@ def interactions(rows: list[tuple[str, str | None]], *, source: str = "zendesk_j
             "satisfaction_raw": pd.array(["good"] * n, dtype="string"),
             "satisfaction_scale": pd.array(["csat"] * n, dtype="string"),
             "has_vendor_annotations": [False] * n,
+            "meta_ids": [[f"custom_fields.crm=C{i}"] for i in range(n)],
         }
     )
     for column in ("id", "source_format", "source_path"):
