@@ -1,4 +1,4 @@
-"""Scale: the streaming pipeline (ingest, redaction + extraction, store write) at 10k, 100k and 1M interactions.
+"""Scale: `analyze` through the store (stream, topics, report) at 10k, 100k and 1M interactions.
 
 For each size, generated tickets (Zendesk JSON lines: a 200-1,500 character
 description and 0-4 comments; 90%) and transcripts (one utterance a line,
@@ -12,6 +12,13 @@ Arrow, Parquet, aggregates, commit) is measured directly; extraction
 overlap the main process) is the rest of the wall time. Peak memory is the
 proportional set size (PSS) of the process and its workers together, sampled every 100 ms
 and attributed to the stage the main process was in.
+
+Then the rest of what ``hi.analyze`` does, each stage timed on its own:
+``hi.assign_store_topics`` (a topic model fitted on a seeded sample of at
+most 20,000 grievances, then every grievance in the store assigned, quarter
+by quarter; ``--embedding tfidf`` by default here, see the README for the
+MiniLM rate) and ``QuarterlyReport.from_store`` (the report built from the
+store's tables and written as HTML). End to end is the sum of the three.
 
 Baselines, measured in the same child process on the same generated data:
 ``json.loads`` over every input line (ingest), ``spacy.blank("en")``'s
@@ -238,7 +245,7 @@ class Sampler(threading.Thread):
             time.sleep(0.1)
 
 
-def child(n: int, n_process: int, chunk_size: int) -> dict[str, Any]:
+def child(n: int, n_process: int, chunk_size: int, embedding: str) -> dict[str, Any]:
     import hotline_insight as hi
     import hotline_insight.ingest._reader as reader
     import hotline_insight.store.dataset as dataset
@@ -287,6 +294,28 @@ def child(n: int, n_process: int, chunk_size: int) -> dict[str, Any]:
     total_cpu = sum(
         b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime for a, b in zip(usage, after, strict=True)
     )
+    # the rest of `analyze`: topics fitted on a sample and assigned to every grievance, then the report
+    later: dict[str, float] = {}
+    for stage, work in (
+        ("topics", lambda: hi.assign_store_topics(store_dir, embedding=embedding, progress=False)),
+        (
+            "report",
+            lambda: hi.QuarterlyReport.from_store(store_dir, catalog=catalog).write(
+                store_dir / "report.html"
+            ),
+        ),
+    ):
+        sampler.stage = stage
+        c0 = resource.getrusage(resource.RUSAGE_SELF)
+        t = time.perf_counter()
+        done = work()
+        later[f"{stage}_s"] = time.perf_counter() - t
+        c1 = resource.getrusage(resource.RUSAGE_SELF)
+        later[f"{stage}_cpu_s"] = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
+        if stage == "topics":
+            later["n_topics"] = float(done.model.n_topics_)
+            later["topic_sample"] = float(done.n_sample)
+            later.update(assignment_rates(done.model, store_dir))
     sampler.stage = "baselines"
     result: dict[str, Any] = {
         "n": n,
@@ -308,11 +337,43 @@ def child(n: int, n_process: int, chunk_size: int) -> dict[str, Any]:
         "peaks": dict(sampler.peaks),
         "bytes_in": sum(f.stat().st_size for f in files),
         "bytes_store": sum(p.stat().st_size for p in store_dir.rglob("*.parquet")),
+        "embedding": embedding,
+        **later,
     }
+    result["end_to_end_s"] = wall + later["topics_s"] + later["report_s"]
     result.update(baselines(files, store_dir))
     sampler.running = False
     shutil.rmtree(store_dir, ignore_errors=True)
     return result
+
+
+def assignment_rates(model: Any, store_dir: Path) -> dict[str, float]:
+    """Topic assignments per second on distinct texts, for this run's model and for MiniLM.
+
+    The generated grievances repeat a few hundred sentences and the model
+    embeds each distinct text once, so the topics stage above is faster than
+    on real text; a serial number appended to each of 5,000 grievances makes
+    every text distinct. MiniLM's rate (on 500 such texts, when the topics
+    extra is installed) says what the stage costs with the default embeddings.
+    """
+    import hotline_insight as hi
+
+    frame = hi.Store(store_dir).read("grievances", columns=["interaction_id", "text"]).head(5_000)
+    frame["text"] = [f"{t} (ref {i})" for i, t in enumerate(frame["text"])]
+    frame["interaction_id"] = [str(i) for i in range(len(frame))]
+    t = time.perf_counter()
+    model.transform(frame)
+    rates = {"assign_distinct_per_s": len(frame) / (time.perf_counter() - t)}
+    from hotline_insight.topics.embed import make_embedder, minilm_available
+
+    if minilm_available():
+        embedder = make_embedder("minilm", random_state=0, batch_size=64)
+        texts = frame["text"].head(500).tolist()
+        embedder.encode(texts[:20], progress=False)
+        t = time.perf_counter()
+        embedder.encode(texts, progress=False)
+        rates["minilm_per_s"] = len(texts) / (time.perf_counter() - t)
+    return rates
 
 
 def baselines(files: list[Path], store_dir: Path) -> dict[str, float]:
@@ -369,14 +430,20 @@ def mb(value: float) -> str:
 def report(results: list[dict[str, Any]]) -> None:
     print("\n## Time per stage (s) and throughput\n")
     print(
-        "| size | interactions | turns | grievances | ingest | hash | extract | store write | end to end | interactions/s |"
+        "Streaming (`write_store`): ingest, hash, extract, store write; then topics (fit on a sample of "
+        f"{results[0]['topic_sample']:,.0f} grievances or fewer, {results[0]['embedding']} embeddings, every grievance "
+        "assigned) and the report from the store.\n"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| size | interactions | turns | grievances | ingest | hash | extract | store write | streaming total | topics | report | end to end | interactions/s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
             f"| {r['n']:,} | {r['n_interactions']:,} | {r['n_turns']:,} | {r['n_grievances']:,} | {r['ingest_s']:.1f} | "
             f"{r['hash_s']:.1f} | {r['extract_s']:.1f} | {r['write_s']:.1f} | {r['wall_s']:.1f} | "
-            f"{r['n_interactions'] / r['wall_s']:,.0f} |"
+            f"{r['topics_s']:.1f} | {r['report_s']:.1f} | {r['end_to_end_s']:.1f} | "
+            f"{r['n_interactions'] / r['end_to_end_s']:,.0f} |"
         )
     print("\n## CPU seconds per stage\n")
     print(
@@ -407,7 +474,7 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{extract_rate / tok_rate:.1%} | {r['write_s']:.1f} | {r['arrow_write_s']:.1f} | {r['write_s'] / max(r['arrow_write_s'], 1e-9):.1f}x |"
         )
     print("\n## Peak memory (MB: PSS of the process and its workers) by stage\n")
-    stages = ["ingest", "hash", "extract", "write"]
+    stages = ["ingest", "hash", "extract", "write", "topics", "report"]
     print("| size | after imports | " + " | ".join(stages) + " | overall | input MB | store MB |")
     print("|---|---|" + "---|" * len(stages) + "---|---|---|")
     for r in results:
@@ -420,26 +487,40 @@ def report(results: list[dict[str, Any]]) -> None:
     if len(results) > 1:
         print("\n## Growth from one size to the next (1.0 = linear time, flat memory)\n")
         print(
-            "| from -> to | size x | ingest time / size x | extract time / size x | write time / size x | end-to-end / size x | peak memory x |"
+            "| from -> to | size x | ingest time / size x | extract time / size x | write time / size x | topics time / size x | report time / size x | end-to-end / size x | peak memory x |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|")
         for a, b in itertools.pairwise(results):
             k = b["n_interactions"] / a["n_interactions"]
             peak_a = max(v for s, v in a["peaks"].items() if s != "baselines")
             peak_b = max(v for s, v in b["peaks"].items() if s != "baselines")
             print(
                 f"| {a['n']:,} -> {b['n']:,} | {k:.0f} | {b['ingest_s'] / a['ingest_s'] / k:.2f} | {b['extract_s'] / a['extract_s'] / k:.2f} | "
-                f"{b['write_s'] / a['write_s'] / k:.2f} | {b['wall_s'] / a['wall_s'] / k:.2f} | {peak_b / peak_a:.2f} |"
+                f"{b['write_s'] / a['write_s'] / k:.2f} | {b['topics_s'] / a['topics_s'] / k:.2f} | "
+                f"{b['report_s'] / a['report_s'] / k:.2f} | {b['end_to_end_s'] / a['end_to_end_s'] / k:.2f} | {peak_b / peak_a:.2f} |"
             )
     largest = results[-1]
-    per_million = largest["wall_s"] / largest["n_interactions"] * 1_000_000
+    per_million = largest["end_to_end_s"] / largest["n_interactions"] * 1_000_000
     measured = (
         "measured"
         if largest["n_interactions"] >= 1_000_000
         else f"extrapolated linearly from {largest['n']:,}"
     )
     print(f"\n1M interactions end to end: {per_million / 60:.1f} min ({measured}); target < 30 min.")
-    cpu_per_million = largest["cpu_s"] / largest["n_interactions"] * 1_000_000
+    grievances_per_million = largest["n_grievances"] / largest["n_interactions"] * 1_000_000
+    line = (
+        f"Topic assignment on distinct texts (the generated ones repeat): {largest['assign_distinct_per_s']:,.0f}/s "
+        f"with the {largest['embedding']} model of the run"
+    )
+    if "minilm_per_s" in largest:
+        line += (
+            f"; MiniLM embeds {largest['minilm_per_s']:,.0f} texts/s here, so assigning the "
+            f"{grievances_per_million:,.0f} grievances of 1M interactions with MiniLM would take about "
+            f"{grievances_per_million / largest['minilm_per_s'] / 60:,.0f} min (an estimate)"
+        )
+    print(line + ".")
+    all_cpu = largest["cpu_s"] + largest["topics_cpu_s"] + largest["report_cpu_s"]
+    cpu_per_million = all_cpu / largest["n_interactions"] * 1_000_000
     print(
         f"CPU for 1M interactions: {cpu_per_million / 60:.1f} CPU-min (extrapolated linearly from {largest['n']:,}); "
         f"on two otherwise idle cores at best {cpu_per_million / 120:.1f} min (an estimate, not a measurement)."
@@ -451,11 +532,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="10k,100k", help="comma-separated sizes, such as 10k,100k,1M")
     parser.add_argument("--n-process", type=int, default=2, help="extraction processes (default 2)")
     parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument(
+        "--embedding",
+        default="tfidf",
+        help="topic embeddings for the topics stage (tfidf, the default here, or minilm)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.n_process, args.chunk_size)))
+        print(json.dumps(child(args.child, args.n_process, args.chunk_size, args.embedding)))
         return
     results = []
     for size in [parse_size(s) for s in args.sizes.split(",")]:
@@ -472,6 +558,8 @@ def main() -> None:
                 str(args.n_process),
                 "--chunk-size",
                 str(args.chunk_size),
+                "--embedding",
+                args.embedding,
             ],
             check=True,
             capture_output=True,
@@ -479,7 +567,7 @@ def main() -> None:
             env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{size:,}: {result['wall_s']:.0f} s end to end", file=sys.stderr, flush=True)
+        print(f"{size:,}: {result['end_to_end_s']:.0f} s end to end", file=sys.stderr, flush=True)
         results.append(result)
     report(results)
     if args.json:

@@ -91,6 +91,11 @@ _EXPORTS: dict[str, str] = {
     "aggregate_grievances": "hotline_insight.stream",
     "GrievanceChunk": "hotline_insight.stream",
     "StoreRun": "hotline_insight.stream",
+    "analyze": "hotline_insight.analysis",
+    "Analysis": "hotline_insight.analysis",
+    "assign_store_topics": "hotline_insight.analysis",
+    "sample_grievances": "hotline_insight.analysis",
+    "TopicRun": "hotline_insight.analysis",
     # errors
     "HotlineError": "hotline_insight.errors",
     "ParseError": "hotline_insight.errors",
@@ -120,6 +125,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .analysis import Analysis, TopicRun, analyze, assign_store_topics, sample_grievances
     from .analytics.change import before_after
     from .analytics.customers import (
         CustomerHistory,

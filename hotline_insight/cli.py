@@ -289,20 +289,6 @@ def _generated_at(value: str | None) -> dt.datetime | None:
     return stamp
 
 
-def _check_quarter(corpus: Corpus, quarter: str | None, timezone: str | None) -> None:
-    """Fail before the slow stages when the data cannot give the quarter asked for."""
-    import pandas as pd
-
-    from .errors import ConfigError
-    from .report._quarter_data import resolve_quarter
-
-    created = pd.Series([i.created_at for i in corpus], dtype="object")
-    try:
-        resolve_quarter(created, quarter, timezone)
-    except ConfigError as exc:
-        raise _fail(str(exc), EXIT_USAGE) from None
-
-
 def _extract(corpus: Corpus, catalog: Any, *, n_process: int, quiet: bool) -> Any:
     from .grievances import extract_grievances
 
@@ -334,33 +320,26 @@ def _write_report(qr: QuarterlyReport, out: Path) -> list[Path]:
     return written
 
 
-def _build(corpus: Any, grievances: Any, topics: Any, **kwargs: Any) -> QuarterlyReport:
+def _build(builder: Any, *args: Any, **kwargs: Any) -> QuarterlyReport:
+    """Call a report builder, turning its coded errors into exit codes and echoing its warnings."""
     import warnings
 
-    from .errors import ConfigError, HotlineWarning
-    from .report.quarterly import QuarterlyReport
+    from .errors import ConfigError, HotlineError, HotlineWarning
 
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", HotlineWarning)
-            built = QuarterlyReport.build(corpus, grievances, topics, **kwargs)
+            built: QuarterlyReport = builder(*args, **kwargs)
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
+    except HotlineError as exc:
+        raise _fail(str(exc), EXIT_FAILURES) from None
     for item in caught:
         if issubclass(item.category, HotlineWarning):
             typer.echo(f"warning: {item.message}", err=True)
         else:
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
     return built
-
-
-def _grievance_table(grievances: Any, labels: list[int] | None) -> pd.DataFrame:
-    frame: pd.DataFrame = grievances.to_frame()
-    if labels is not None:
-        import pandas as pd
-
-        frame["topic"] = pd.array([t if t >= 0 else None for t in labels], dtype="Int64")
-    return frame
 
 
 def _grievance_summary(grievances: Any) -> dict[str, Any]:
@@ -386,6 +365,16 @@ def analyze(
     phone_column: PhoneOption = None,
     quarter: QuarterOption = None,
     timezone: TimezoneOption = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="The Parquet store the inputs stream into and the report is built from (default: DIR/store). "
+            "Inputs it already holds are skipped."
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Read every input again and replace the quarters it writes.")
+    ] = False,
     on_error: Annotated[str, typer.Option(help="raise | collect | ignore")] = "collect",
     max_failure_rate: Annotated[
         float, typer.Option(help="Stop with exit code 1 when more than this share of records failed.")
@@ -397,6 +386,10 @@ def analyze(
             help="Find topics with BERTopic (default: when the topics extra is installed).",
         ),
     ] = None,
+    topic_sample: Annotated[
+        int,
+        typer.Option(help="Grievances the topic model is fitted on (a seeded sample of whole interactions)."),
+    ] = 20_000,
     ctr: Annotated[
         Path | None, typer.Option(help="Amazon Connect contact records for Contact Lens files.")
     ] = None,
@@ -407,18 +400,26 @@ def analyze(
         list[str] | None, typer.Option("--option", "-O", help="Parser option as name=value (repeatable).")
     ] = None,
     n_process: Annotated[int, typer.Option(help="Processes for grievance extraction.")] = 1,
+    chunk_size: Annotated[int, typer.Option(help="Interactions per chunk of the stream.")] = 500,
     embedding: Annotated[str, typer.Option(help="Topic embeddings: auto, minilm or tfidf.")] = "auto",
-    random_state: Annotated[int, typer.Option(help="Seed of the topic model.")] = 0,
+    random_state: Annotated[int, typer.Option(help="Seed of the topic sample and model.")] = 0,
     generated_at: GeneratedAtOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Read exports, extract grievances, find topics, analyse, and write the quarterly report.
+    """Stream exports into a store, extract grievances, find topics, and write the quarterly report.
 
-    Writes DIR/report.html (one self-contained page), report.md (charts in report_files/),
-    report.json, DIR/tables/*.parquet (the tables behind the report), failures.csv and
-    parse_report.json.
+    The inputs stream through parsing, redaction and grievance extraction in
+    chunks into a Parquet store partitioned by quarter (memory stays flat
+    whatever their size); topics are fitted on a sample and assigned to every
+    grievance; the report is built from the store, so earlier quarters need no
+    re-processing. Writes DIR/report.html (one self-contained page),
+    report.md (charts in report_files/), report.json, DIR/tables/*.parquet
+    (the tables behind the report), failures.csv and parse_report.json.
     """
-    from .errors import MissingDependencyError
+    from .analysis import assign_store_topics
+    from .errors import ConfigError, HotlineError, MissingDependencyError, ParseError
+    from .report.quarterly import QuarterlyReport
+    from .stream import write_store
 
     stamp = _generated_at(generated_at)
     catalog_ = _load_catalog(catalog)
@@ -429,48 +430,79 @@ def analyze(
             EXIT_USAGE,
         )
     use_topics = _topics_available() if topics is None else topics
-    _say("reading the exports", quiet)
-    corpus = _read_inputs(
-        inputs,
-        format=format,
-        on_error=on_error,
-        timezone=timezone,
-        agent=None,
-        option=option,
-        ctr=ctr,
-        quiet=quiet,
+    folder = store if store is not None else out / "store"
+    _say(f"reading the exports into the store {folder}", quiet)
+    try:
+        options = _parse_options(option or [])
+        if ctr is not None:
+            options["ctr"] = str(ctr)
+        run = write_store(
+            [str(p) for p in inputs],
+            folder,
+            catalog_,
+            replace=replace,
+            chunk_size=chunk_size,
+            n_process=n_process,
+            format=format,
+            on_error=on_error,
+            progress=_progress(quiet),
+            timezone=timezone,
+            **options,
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    except (ParseError, HotlineError) as exc:
+        raise _fail(str(exc), EXIT_FAILURES) from None
+    parse = run.parse_report
+    _write_parse_summary(parse, run.n_interactions, out)
+    _say(
+        f"  {run.n_interactions} interactions from {run.n_inputs} inputs ({run.n_skipped} already in the store); "
+        f"{parse.n_failed if parse is not None else 0} records failed",
+        quiet,
     )
-    _write_parse_outputs(corpus, out)
-    report = corpus.parse_report
-    _say(f"  {len(corpus)} interactions from {report.n_files} files; {report.n_failed} records failed", quiet)
-    _check_failure_rate(corpus, out, max_failure_rate)
-    _check_quarter(corpus, quarter, timezone)
-    _say("extracting grievances", quiet)
-    grievances = _extract(corpus, catalog_, n_process=n_process, quiet=quiet)
-    _say(f"  {len(grievances)} grievances in {grievances.n_with_grievance} interactions", quiet)
-    model = labels = None
-    if use_topics and len(grievances):
+    if parse is not None and parse.failure_rate > max_failure_rate:
+        raise _fail(
+            f"{parse.failure_rate:.2%} of records failed, above --max-failure-rate "
+            f"{max_failure_rate:.2%}; see {out / 'failures.csv'}",
+            EXIT_FAILURES,
+        )
+    _say(f"  {run.n_grievances} grievances; quarters written: {', '.join(run.quarters) or 'none'}", quiet)
+    _check_store_quarter(folder, quarter, timezone)
+    model = None
+    if use_topics:
         _say("finding topics", quiet)
         try:
-            model, labels = _fit_topics(
-                grievances, embedding=embedding, random_state=random_state, quiet=quiet
+            topic_run = assign_store_topics(
+                folder,
+                sample_size=topic_sample,
+                embedding=embedding,
+                random_state=random_state,
+                progress=_progress(quiet),
             )
         except MissingDependencyError as exc:
             raise _fail(str(exc), EXIT_USAGE) from None
-        _say(f"  {model.n_topics_} topics", quiet)
-    elif not use_topics:
+        except ConfigError as exc:
+            if topics is True:
+                raise _fail(str(exc), EXIT_USAGE) from None
+            typer.echo(f"warning: topics skipped: {exc}", err=True)
+        else:
+            model = topic_run.model
+            _say(
+                f"  {model.n_topics_} topics ({topic_run.action} on {topic_run.n_sample} grievances); "
+                f"{topic_run.n_assigned} grievances assigned",
+                quiet,
+            )
+    else:
         _say("topics skipped (--no-topics, or the topics extra is not installed)", quiet)
     _say("analysing and writing the report", quiet)
-    frame = _grievance_table(grievances, labels)
     qr = _build(
-        corpus,
-        frame,
-        model.topic_info_ if model is not None else None,
+        QuarterlyReport.from_store,
+        folder,
         quarter=quarter,
+        topics=model if model is not None else "auto",
         catalog=catalog_,
         customers_table=table,
         timezone=timezone,
-        redactions=grievances.redactions,
         generated_at=stamp,
     )
     written = _write_report(qr, out)
@@ -478,6 +510,31 @@ def analyze(
     typer.echo(
         f"wrote {out / 'report.html'}, report.md, report.json and {len(written) - 3} tables in {out / 'tables'}"
     )
+
+
+def _write_parse_summary(report: Any, n_interactions: int, out: Path) -> None:
+    """failures.csv and parse_report.json of a store run (empty when every input was already there)."""
+    from .ingest import ParseReport
+
+    out.mkdir(parents=True, exist_ok=True)
+    report = report if report is not None else ParseReport()
+    report.failures.to_csv(out / "failures.csv", index=False)
+    summary = report.summary()
+    summary["n_interactions"] = n_interactions
+    (out / "parse_report.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+
+
+def _check_store_quarter(folder: Path, quarter: str | None, timezone: str | None) -> None:
+    """Fail before the slow stages when the store's data cannot give the quarter asked for."""
+    from .errors import ConfigError
+    from .report._quarter_data import resolve_quarter
+    from .store.dataset import Store
+
+    try:
+        created = Store(folder).read("interactions", columns=["created_at"])["created_at"]
+        resolve_quarter(created, quarter, timezone)
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
 
 
 # -- single stages ------------------------------------------------------------------------------
@@ -503,7 +560,7 @@ def grievances(
     _say(f"extracting grievances from {len(interactions)} interactions", quiet)
     found = _extract(interactions, catalog_, n_process=n_process, quiet=quiet)
     out.mkdir(parents=True, exist_ok=True)
-    _grievance_table(found, None).to_parquet(out / "grievances.parquet", index=False)
+    found.to_frame().to_parquet(out / "grievances.parquet", index=False)
     (out / "grievances.json").write_text(
         json.dumps(_grievance_summary(found), indent=2, sort_keys=True) + "\n"
     )
@@ -525,53 +582,6 @@ def _read_frame(path: Path, what: str) -> pd.DataFrame:
     return frame
 
 
-def _grievances_from_frame(frame: pd.DataFrame) -> Any:
-    """Grievance records from a grievances.parquet frame (links get confidence 1: the frame keeps none)."""
-    from .grievances import Grievance, GrievanceLink, Grievances
-
-    def items_of(value: Any) -> tuple[Any, ...]:
-        return () if value is None else tuple(value)
-
-    def links(ids: Any, methods: Any) -> tuple[GrievanceLink, ...]:
-        ids_l = [] if ids is None else list(ids)
-        methods_l = [] if methods is None else list(methods)
-        return tuple(
-            GrievanceLink(
-                id=str(i), method=str(methods_l[k]) if k < len(methods_l) else "unknown", confidence=1.0
-            )
-            for k, i in enumerate(ids_l)
-        )
-
-    items = []
-    for row in frame.to_dict("records"):
-        created = row.get("created_at")
-        items.append(
-            Grievance(
-                interaction_id=str(row["interaction_id"]),
-                turn_position=int(row["turn_position"]),
-                start_char=int(row["start_char"]),
-                end_char=int(row["end_char"]),
-                text=str(row["text"]),
-                role=str(row["role"]),
-                channel=str(row["channel"]),
-                created_at=None if created is None or str(created) == "NaT" else created,
-                customer_id=None
-                if row.get("customer_id") is None or str(row.get("customer_id")) == "<NA>"
-                else str(row["customer_id"]),
-                source_format=None if row.get("source_format") is None else str(row["source_format"]),
-                themes=items_of(row.get("themes")),
-                facets=items_of(row.get("facets")),
-                products=links(row.get("products"), row.get("product_methods")),
-                policies=links(row.get("policies"), row.get("policy_methods")),
-                complaint_score=float(row["complaint_score"]),
-                intensity=float(row["intensity"]),
-                sentiment=float(row["sentiment"]),
-                cues=items_of(row.get("cues")),
-            )
-        )
-    return Grievances(items, n_interactions=int(frame["interaction_id"].nunique()))
-
-
 @app.command()
 def topics(
     grievances: Annotated[
@@ -590,10 +600,9 @@ def topics(
             "the topics command needs the topics extra: pip install 'hotline_insight[topics]'", EXIT_USAGE
         )
     frame = _read_frame(grievances, "the grievances table")
-    records = _grievances_from_frame(frame)
-    _say(f"finding topics in {len(records)} grievances", quiet)
+    _say(f"finding topics in {len(frame)} grievances", quiet)
     try:
-        model, labels = _fit_topics(records, embedding=embedding, random_state=random_state, quiet=quiet)
+        model, labels = _fit_topics(frame, embedding=embedding, random_state=random_state, quiet=quiet)
     except (ConfigError, MissingDependencyError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     import pandas as pd
@@ -636,6 +645,7 @@ def report(
     """Write the quarterly report from a corpus and its grievances (Parquet files of the earlier stages)."""
     from .corpus import read_parquet
     from .errors import ConfigError, Errors
+    from .report.quarterly import QuarterlyReport
 
     stamp = _generated_at(generated_at)
     catalog_ = _load_catalog(catalog)
@@ -666,6 +676,7 @@ def report(
             redactions = None
     _say("analysing and writing the report", quiet)
     qr = _build(
+        QuarterlyReport.build,
         interactions,
         frame,
         info,

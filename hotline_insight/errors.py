@@ -123,7 +123,8 @@ class Errors(metaclass=_CodedMeta):
     E502 = "The '{name}' parameter of {owner} must be {expected}. Got {value!r} instead."
     # topics (hotline_insight.topics): E520-E549
     E520 = (
-        "TopicModel.{method} takes a list of str, a pandas Series of str or a Grievances. "
+        "TopicModel.{method} takes a list of str, a pandas Series of str, a Grievances or a grievance "
+        "table (a DataFrame with a 'text' column). "
         "Got an object of type {value} instead."
     )
     E521 = "Item {index} of the texts passed to TopicModel.{method} is of type {value}, not str."
@@ -438,6 +439,7 @@ class Warnings(metaclass=_CodedMeta):
         "{n} input file(s) repeat the content of another input of the same run (same SHA-256) and "
         "were read once: {listing}."
     )
+    W505 = "Topics skipped: {reason} The report is written without topics."
 
 
 class HotlineError(Exception):

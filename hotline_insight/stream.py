@@ -123,27 +123,34 @@ class _ChunkWorker:
         items, counts = self.extractor.process(interactions)
         grievances = Grievances(items).to_frame()
         if self.topic_model is not None and len(grievances):
-            grievances["topic"] = assign_topics(self.topic_model, grievances["text"])
+            grievances["topic"] = assign_topics(self.topic_model, grievances)
         grievances["quarter"] = quarters_of(grievances["created_at"])
         frame = interactions_frame(interactions, allow_list=self.extractor.allow_list)
         return frame, grievances, sum(len(i.turns) for i in interactions), counts
 
 
-def assign_topics(model: TopicModel, texts: pd.Series) -> pd.Series:
-    """Each text's topic from a fitted model (``<NA>`` for outliers and blank texts), as Int64.
+def assign_topics(model: TopicModel, grievances: pd.DataFrame) -> pd.Series:
+    """Each grievance's topic from a fitted model, as Int64: -1 for outliers (and blank texts).
 
-    The model embeds each text on its own, so a text gets the same topic
-    whatever chunk (or Spark partition) it is assigned in.
+    ``grievances`` is a grievance table (``text`` and ``interaction_id``). Each
+    segment is read in the context of its interaction's other segments, as
+    when the model was fitted, so pass every grievance of an interaction in
+    the same frame: then a grievance gets the same topic whatever chunk (or
+    Spark partition) it is assigned in. In the store, -1 (resembles no
+    topic) differs from ``<NA>`` (not assigned yet).
     """
     import pandas as pd
 
-    values = texts.astype(object).where(texts.notna(), "").tolist()
-    keep = [i for i, t in enumerate(values) if str(t).strip()]
-    out = pd.Series([pd.NA] * len(values), dtype="Int64", index=texts.index)
+    texts = grievances["text"].astype(object).tolist()
+    keep = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
+    values = [-1] * len(texts)
     if keep:
-        topics = model.transform([str(values[i]) for i in keep])
-        out.iloc[keep] = [t if t >= 0 else pd.NA for t in topics]
-    return out
+        columns = [c for c in ("text", "interaction_id", "themes") if c in grievances.columns]
+        for i, topic in zip(
+            keep, model.transform(grievances.iloc[keep][columns].reset_index(drop=True)), strict=True
+        ):
+            values[i] = int(topic)
+    return pd.Series(values, dtype="Int64", index=grievances.index)
 
 
 _WORKER: _ChunkWorker | None = None

@@ -255,7 +255,7 @@ def _episodes(
         starts[1:] = (cust[1:] != cust[:-1]) | (np.diff(at) > transfer)
     ep_of = np.cumsum(starts) - 1
     first = np.flatnonzero(starts)
-    last = np.r_[first[1:], n] - 1
+    last = np.r_[first[1:], n][: len(first)] - 1  # no rows (every contact anonymous): no episodes
     n_ep = len(first)
     ep_first_row = row[first]
     ep_first_id = ids_all[ep_first_row]

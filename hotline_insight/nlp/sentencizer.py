@@ -67,7 +67,10 @@ class FastSentencizer:
         if isinstance(chars, str) or not all(isinstance(c, str) and c for c in chars):
             raise ConfigError(
                 Errors.E801.format(
-                    name="punct_chars", component=self.name, expected="a list of non-empty strings", value=chars
+                    name="punct_chars",
+                    component=self.name,
+                    expected="a list of non-empty strings",
+                    value=chars,
                 )
             )
         self.punct_chars = sorted(set(chars))

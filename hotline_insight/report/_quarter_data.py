@@ -293,8 +293,10 @@ def _topics_input(topics: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame | None
         topics._check_fitted()
         info = topics.topic_info_[["topic", "label", "key_phrases"]].copy()
         if not has_own and len(frame):
-            assigned = np.asarray(topics.transform(frame["text"].astype(str).tolist()), dtype=np.int64)
-            carried = pd.Series(np.where(assigned >= 0, assigned, -1), index=frame.index, dtype="int64")
+            from ..stream import assign_topics
+
+            # in the context of each interaction's other grievances, as the store's are assigned
+            carried = assign_topics(topics, frame)
             has_own = True
     elif isinstance(topics, pd.DataFrame):
         if "topic" not in topics.columns or "label" not in topics.columns:

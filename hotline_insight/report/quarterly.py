@@ -538,6 +538,124 @@ class QuarterlyReport:
         frames["recommendations"] = typed(layout.recommendation_frame(), TABLES["recommendations"])
         return cls(report, frames, data.label)
 
+    @classmethod
+    def from_store(
+        cls,
+        store: Any,
+        quarter: str | None = None,
+        *,
+        topics: Any = "auto",
+        **options: Any,
+    ) -> QuarterlyReport:
+        """Build the report of one quarter from a :class:`~hotline_insight.Store`'s tables.
+
+        Reads the interactions and grievances (the columns the report uses:
+        no subjects, no intensity cues) of every quarter up to the one after ``quarter`` (a
+        company time zone can move a contact across a UTC quarter's edge),
+        and only the ids and times of later interactions (for the count of
+        contacts after the quarter),
+        so the previous quarter, the trends and the baselines come from the
+        store without re-processing anything.
+
+        Args:
+            store: a :class:`~hotline_insight.Store` or its folder.
+            quarter: ``'2026Q3'``; default the last complete quarter of the data.
+            topics: ``"auto"`` (the store's topic model, kept by
+                :func:`~hotline_insight.assign_store_topics`, when there is one),
+                a fitted :class:`~hotline_insight.TopicModel`, or None.
+            **options: the other arguments of :meth:`build` (``catalog``,
+                ``customers_table``, ``timezone``, ...). ``parse_report`` and
+                ``redactions`` default to the store's :meth:`~hotline_insight.Store.totals`.
+
+        Returns:
+            The report.
+
+        Raises:
+            StoreError: E1102 when the store holds nothing yet.
+            ConfigError: as :meth:`build`.
+        """
+        from ..analysis import TOPIC_MODEL_DIR
+        from ..store.dataset import Store
+        from ..store.schema import UNKNOWN_QUARTER, check_quarter, meta_from_ids, quarter_sort_key
+
+        target = store if isinstance(store, Store) else Store(store)
+        have = target.quarters("interactions")
+        wanted = None
+        try:
+            label = None if quarter is None else check_quarter(quarter)
+        except ConfigError:
+            label = None  # build() says what is wrong with it
+        if label is not None and label != UNKNOWN_QUARTER:
+            year, q = int(label[:4]), int(label[-1])
+            after = f"{year + q // 4}Q{q % 4 + 1}"
+            wanted = [
+                x for x in have if x == UNKNOWN_QUARTER or quarter_sort_key(x) <= quarter_sort_key(after)
+            ]
+        interactions = target.read("interactions", wanted, columns=_STORE_INTERACTION_COLUMNS)
+        later = [x for x in have if wanted is not None and x not in wanted]
+        if later:  # counted in the data-quality appendix ("after the quarter"), never analysed
+            tail = target.read("interactions", later, columns=["id", "source_format", "created_at"])
+            for column in ("customer_keys", "meta_ids"):
+                tail[column] = pd.Series([[] for _ in range(len(tail))], index=tail.index, dtype=object)
+            interactions = pd.concat([interactions, tail], ignore_index=True)
+        interactions["meta"] = pd.Series(
+            [meta_from_ids(v) for v in interactions.pop("meta_ids")], index=interactions.index, dtype=object
+        )
+        grievances = target.read("grievances", wanted, columns=_STORE_GRIEVANCE_COLUMNS)
+        if isinstance(topics, str) and topics == "auto":
+            topics = None
+            if (target.root / TOPIC_MODEL_DIR / "topic_model.json").exists():
+                from ..topics import load_topic_model
+
+                topics = load_topic_model(target.root / TOPIC_MODEL_DIR)
+        totals = target.totals()
+        if totals["parse"]:
+            options.setdefault("parse_report", totals["parse"])
+        options.setdefault("redactions", totals["redactions"])
+        return cls.build(interactions, grievances, topics, quarter=quarter, **options)
+
+
+_STORE_INTERACTION_COLUMNS = (
+    "id",
+    "source_format",
+    "channel",
+    "created_at",
+    "resolved_at",
+    "customer_id",
+    "customer_keys",
+    "agent_id",
+    "queue",
+    "product",
+    "category",
+    "status",
+    "n_turns",
+    "satisfaction_score",
+    "satisfaction_scale",
+    "meta_ids",
+)
+"""The interactions columns the report reads from a store."""
+
+_STORE_GRIEVANCE_COLUMNS = (
+    "interaction_id",
+    "turn_position",
+    "start_char",
+    "text",
+    "channel",
+    "created_at",
+    "customer_id",
+    "source_format",
+    "themes",
+    "facets",
+    "products",
+    "policies",
+    "product_methods",
+    "policy_methods",
+    "complaint_score",
+    "intensity",
+    "topic",
+)
+"""The grievances columns the report reads from a store (not role, end_char, sentiment, cues)."""
+
 
 def _settings(**values: Any) -> Settings:
     import pandas as pd

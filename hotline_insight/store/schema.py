@@ -134,7 +134,12 @@ GRIEVANCE_COLUMNS: tuple[Column, ...] = (
     Column("intensity", "float64", "float64", "intensity in [0, 1]"),
     Column("sentiment", "float64", "float64", "sentiment in [-1, 1]"),
     Column("cues", "list<string>", "object", "intensity cues (lists)"),
-    Column("topic", "int64", "Int64", "topic id, <NA> when unassigned or an outlier"),
+    Column(
+        "topic",
+        "int64",
+        "Int64",
+        "topic id; -1 when it resembles no topic (an outlier); <NA> when not assigned",
+    ),
 )
 
 AGGREGATE_COLUMNS: tuple[Column, ...] = (

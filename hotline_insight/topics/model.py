@@ -343,6 +343,18 @@ class TopicModel:
 
         if isinstance(docs, Grievances):
             return docs.texts, [list(g.themes) for g in docs], True
+        if _is_grievance_frame(docs):
+            texts = docs["text"].astype(object).tolist()
+            bad = [i for i, t in enumerate(texts) if not isinstance(t, str) or not t.strip()]
+            if bad:
+                positions = ", ".join(str(i) for i in bad[:5]) + (" ..." if len(bad) > 5 else "")
+                raise ConfigError(Errors.E522.format(n=len(bad), method=method, positions=positions))
+            themes = (
+                [[] if v is None else [str(t) for t in v] for v in docs["themes"].astype(object).tolist()]
+                if "themes" in docs.columns
+                else None
+            )
+            return texts, themes, True
         if isinstance(docs, str) or not isinstance(docs, Sequence | Iterable) or isinstance(docs, dict):
             raise ConfigError(Errors.E520.format(method=method, value=type(docs).__name__))
         if type(docs).__name__ == "Series":
@@ -371,10 +383,13 @@ class TopicModel:
 
         uniq, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
         emb = self._embedder.encode([str(t) for t in uniq], progress=progress)[inverse.reshape(-1)]
-        if isinstance(docs, Grievances) and self.context_weight > 0 and len(docs):
-            _, group = np.unique(
-                np.asarray([g.interaction_id for g in docs], dtype=object), return_inverse=True
-            )
+        owners = None
+        if isinstance(docs, Grievances):
+            owners = [g.interaction_id for g in docs]
+        elif _is_grievance_frame(docs) and "interaction_id" in docs.columns:
+            owners = docs["interaction_id"].astype(str).tolist()
+        if owners is not None and self.context_weight > 0 and len(owners):
+            _, group = np.unique(np.asarray(owners, dtype=object), return_inverse=True)
             group = group.reshape(-1)
             sums = np.zeros((int(group.max()) + 1, emb.shape[1]), dtype=np.float64)
             np.add.at(sums, group, emb.astype(np.float64))
@@ -385,12 +400,17 @@ class TopicModel:
     # -- fitting -----------------------------------------------------------------------
 
     def fit(
-        self, docs: Sequence[str] | Grievances, *, themes: Sequence[Sequence[str]] | None = None
+        self,
+        docs: Sequence[str] | Grievances | pd.DataFrame,
+        *,
+        themes: Sequence[Sequence[str]] | None = None,
     ) -> TopicModel:
         """Find the topics of ``docs``.
 
         Args:
-            docs: a list (or pandas Series) of texts, or a :class:`hotline_insight.Grievances`.
+            docs: a list (or pandas Series) of texts, a :class:`hotline_insight.Grievances`, or a
+                grievance table such as ``Grievances.to_frame()`` or a store's (``text``; its
+                ``interaction_id`` and ``themes`` columns are used when present).
             themes: the taxonomy themes of each text, for plain texts (grievances carry
                 their own); used for ``themes``/``is_novel`` and by ``seed_themes``.
 
@@ -404,7 +424,10 @@ class TopicModel:
         return self
 
     def fit_transform(
-        self, docs: Sequence[str] | Grievances, *, themes: Sequence[Sequence[str]] | None = None
+        self,
+        docs: Sequence[str] | Grievances | pd.DataFrame,
+        *,
+        themes: Sequence[Sequence[str]] | None = None,
     ) -> list[int]:
         """Fit, and return the topic of each text (-1 for outliers), in input order.
 
@@ -431,6 +454,10 @@ class TopicModel:
             raise ConfigError(Errors.E523.format(expected=need, value=len(texts)))
         progress = _show_progress(self.progress, len(texts))
         clock = _Clock()
+        # the clustering stack first: importing it changes numerical state (thread pools) that the
+        # embedding and clustering read, so a process's first fit would differ from its later ones
+        for name, package in (("bertopic", None), ("hdbscan", None), ("umap", "umap-learn")):
+            import_optional(name, extra="topics", feature="TopicModel", package=package)
         self._embedder = make_embedder(
             self.embedding, random_state=self.random_state, batch_size=self.batch_size
         )
@@ -625,7 +652,7 @@ class TopicModel:
         if not hasattr(self, "topic_embeddings_"):
             raise NotFittedError(Errors.E501.format(name="TopicModel"))
 
-    def transform(self, docs: Sequence[str] | Grievances) -> list[int]:
+    def transform(self, docs: Sequence[str] | Grievances | pd.DataFrame) -> list[int]:
         """The topic of each text: its most similar topic, or -1 when it resembles none.
 
         Grievances are read in context (see ``context_weight``): a segment's embedding is
@@ -633,7 +660,7 @@ class TopicModel:
         pass an interaction's grievances together.
 
         Args:
-            docs: texts (list or pandas Series) or a Grievances.
+            docs: texts (list or pandas Series), a Grievances or a grievance table.
 
         Returns:
             One topic id per text, in input order.
@@ -670,7 +697,10 @@ class TopicModel:
         )
 
     def update(
-        self, docs: Sequence[str] | Grievances, *, themes: Sequence[Sequence[str]] | None = None
+        self,
+        docs: Sequence[str] | Grievances | pd.DataFrame,
+        *,
+        themes: Sequence[Sequence[str]] | None = None,
     ) -> list[int]:
         """Add a new batch (a new quarter, say), keeping every existing topic id and name.
 
@@ -1157,3 +1187,8 @@ def _seed_by_themes(emb: NDArray[np.float32], doc_themes: list[list[str]]) -> ND
             pull = np.mean([anchors[n] for n in set(names)], axis=0)
             out[i] = emb[i] + 0.5 * pull
     return unit_rows(out)
+
+
+def _is_grievance_frame(docs: Any) -> bool:
+    """Whether ``docs`` is a grievance table (a DataFrame with a ``text`` column), such as a store's."""
+    return type(docs).__name__ == "DataFrame" and "text" in getattr(docs, "columns", ())
