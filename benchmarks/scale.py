@@ -521,8 +521,13 @@ def report(results: list[dict[str, Any]]) -> None:
     print(line + ".")
     all_cpu = largest["cpu_s"] + largest["topics_cpu_s"] + largest["report_cpu_s"]
     cpu_per_million = all_cpu / largest["n_interactions"] * 1_000_000
+    how = (
+        "measured"
+        if largest["n_interactions"] >= 1_000_000
+        else f"extrapolated linearly from {largest['n']:,}"
+    )
     print(
-        f"CPU for 1M interactions: {cpu_per_million / 60:.1f} CPU-min (extrapolated linearly from {largest['n']:,}); "
+        f"CPU for 1M interactions: {cpu_per_million / 60:.1f} CPU-min ({how}); "
         f"on two otherwise idle cores at best {cpu_per_million / 120:.1f} min (an estimate, not a measurement)."
     )
 

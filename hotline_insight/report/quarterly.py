@@ -549,13 +549,12 @@ class QuarterlyReport:
     ) -> QuarterlyReport:
         """Build the report of one quarter from a :class:`~hotline_insight.Store`'s tables.
 
-        Reads the interactions and grievances (the columns the report uses:
-        no subjects, no intensity cues) of every quarter up to the one after ``quarter`` (a
-        company time zone can move a contact across a UTC quarter's edge),
-        and only the ids and times of later interactions (for the count of
-        contacts after the quarter),
-        so the previous quarter, the trends and the baselines come from the
-        store without re-processing anything.
+        Reads the interactions and grievances made up to the end of the
+        report's quarter in the company's calendar (the columns the report
+        uses: no subjects, no intensity cues), and only the ids and times of
+        later interactions (the data-quality appendix counts them), so the
+        previous quarter, the trends and the baselines come from the store
+        without re-processing anything, and later quarters cost little.
 
         Args:
             store: a :class:`~hotline_insight.Store` or its folder.
@@ -575,33 +574,28 @@ class QuarterlyReport:
             ConfigError: as :meth:`build`.
         """
         from ..analysis import TOPIC_MODEL_DIR
+        from ..analytics._frames import period_start
         from ..store.dataset import Store
-        from ..store.schema import UNKNOWN_QUARTER, check_quarter, meta_from_ids, quarter_sort_key
+        from ..store.schema import meta_from_ids
+        from ._quarter_data import parse_quarter, resolve_quarter
 
         target = store if isinstance(store, Store) else Store(store)
-        have = target.quarters("interactions")
-        wanted = None
-        try:
-            label = None if quarter is None else check_quarter(quarter)
-        except ConfigError:
-            label = None  # build() says what is wrong with it
-        if label is not None and label != UNKNOWN_QUARTER:
-            year, q = int(label[:4]), int(label[-1])
-            after = f"{year + q // 4}Q{q % 4 + 1}"
-            wanted = [
-                x for x in have if x == UNKNOWN_QUARTER or quarter_sort_key(x) <= quarter_sort_key(after)
-            ]
-        interactions = target.read("interactions", wanted, columns=_STORE_INTERACTION_COLUMNS)
-        later = [x for x in have if wanted is not None and x not in wanted]
-        if later:  # counted in the data-quality appendix ("after the quarter"), never analysed
-            tail = target.read("interactions", later, columns=["id", "source_format", "created_at"])
-            for column in ("customer_keys", "meta_ids"):
-                tail[column] = pd.Series([[] for _ in range(len(tail))], index=tail.index, dtype=object)
-            interactions = pd.concat([interactions, tail], ignore_index=True)
+        created = target.read("interactions", columns=["created_at"])["created_at"]
+        end = None
+        if created.notna().any():
+            try:
+                label = resolve_quarter(created, quarter, options.get("timezone"))
+            except ConfigError:
+                label = None  # build() raises the same error with everything read
+            if label is not None:
+                tz = options.get("timezone") or "UTC"
+                end = period_start(parse_quarter(label) + 1, "quarter", tz).tz_convert("UTC")
+        del created
+        interactions = _read_until(target, "interactions", _STORE_INTERACTION_COLUMNS, end)
         interactions["meta"] = pd.Series(
             [meta_from_ids(v) for v in interactions.pop("meta_ids")], index=interactions.index, dtype=object
         )
-        grievances = target.read("grievances", wanted, columns=_STORE_GRIEVANCE_COLUMNS)
+        grievances = _read_until(target, "grievances", _STORE_GRIEVANCE_COLUMNS, end)
         if isinstance(topics, str) and topics == "auto":
             topics = None
             if (target.root / TOPIC_MODEL_DIR / "topic_model.json").exists():
@@ -613,6 +607,37 @@ class QuarterlyReport:
             options.setdefault("parse_report", totals["parse"])
         options.setdefault("redactions", totals["redactions"])
         return cls.build(interactions, grievances, topics, quarter=quarter, **options)
+
+
+def _read_until(store: Any, table: str, columns: Sequence[str], end: pd.Timestamp | None) -> pd.DataFrame:
+    """A store table's rows made before ``end`` (and undated ones) in full; of later interactions, ids and times.
+
+    Partitions that start at or after ``end`` are read for ``id``,
+    ``source_format`` and ``created_at`` only (interactions; grievances: not
+    at all), and the partition that ``end`` falls in is filtered batch by
+    batch, so memory follows the rows the report analyses.
+    """
+    from ..store.schema import UNKNOWN_QUARTER, parse_quarter_start
+
+    if end is None:
+        return store.read(table, columns=columns)  # type: ignore[no-any-return]
+    parts: list[pd.DataFrame] = []
+    for quarter in store.quarters(table):
+        start = None if quarter == UNKNOWN_QUARTER else parse_quarter_start(quarter)
+        if start is None or parse_quarter_start(quarter, offset=1) <= end:
+            parts.append(store.read(table, quarter, columns=columns))
+            continue
+        for batch in store.iter_frames(table, quarter, columns=columns) if start < end else ():
+            parts.append(batch[~(batch["created_at"] >= end)])
+        if table == "interactions":
+            later = store.read(table, quarter, columns=["id", "source_format", "created_at"])
+            later = later[later["created_at"] >= end] if start < end else later
+            for column in ("customer_keys", "meta_ids"):
+                later[column] = pd.Series([[] for _ in range(len(later))], index=later.index, dtype=object)
+            parts.append(later)
+    if not parts:
+        return store.read(table, columns=columns)  # type: ignore[no-any-return]
+    return pd.concat(parts, ignore_index=True)
 
 
 _STORE_INTERACTION_COLUMNS = (

@@ -613,7 +613,7 @@ def earlier_quarter(
     read = hi.Store.read
 
     def spy(self: hi.Store, table: str, quarters: Any = None, columns: Any = None) -> pd.DataFrame:
-        asked.append(quarters)
+        asked.append((table, quarters, None if columns is None else list(columns)))
         return read(self, table, quarters, columns)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -629,9 +629,10 @@ def test_report_from_the_store_reads_no_later_quarters(
 ) -> None:
     stored, built, asked = earlier_quarter
     assert stored.quarter == built.quarter == "2026Q1"
-    # interactions and grievances up to the quarter after; of later quarters only the contacts' ids and times
-    upto = ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
-    assert asked == [upto, ["2026Q3"], upto]
+    # in full: the rows up to the quarter's end; of later quarters only the contacts' ids and times
+    later = [(table, columns) for table, quarters, columns in asked if quarters in ("2026Q2", "2026Q3")]
+    assert later == [("interactions", ["id", "source_format", "created_at"])] * 2
+    assert {q for _, q, _ in asked} == {None, "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"}
     for name, frame in built.tables.items():
         if name != "data_quality":
             pd.testing.assert_frame_equal(stored.tables[name], frame, obj=name)
