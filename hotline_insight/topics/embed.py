@@ -152,6 +152,21 @@ def verify_minilm(folder: Path) -> None:
         _VERIFIED.add(key)
 
 
+def _quietly(load: Any, *, quiet: bool) -> Any:
+    """Run ``load`` with transformers' progress bars (its "Loading weights" bar) off when ``quiet``."""
+    if not quiet:
+        return load()
+    from transformers.utils import logging as hf_logging
+
+    was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    try:
+        return load()
+    finally:
+        if was_on:
+            hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
+
+
 class MiniLMEmbedder(Embedder):
     """all-MiniLM-L6-v2 on the CPU, from the packaged weights, checked against the published sums.
 
@@ -166,7 +181,7 @@ class MiniLMEmbedder(Embedder):
         self.batch_size = batch_size
         self.max_seq_length = max_seq_length
 
-    def _model(self) -> Any:
+    def _model(self, progress: bool = False) -> Any:
         folder = minilm_path()
         with _LOCK:
             model = _MODELS.get(str(folder))
@@ -181,7 +196,10 @@ class MiniLMEmbedder(Embedder):
                     feature="TopicModel",
                     package="sentence-transformers",
                 )
-                model = st.SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+                model = _quietly(
+                    lambda: st.SentenceTransformer(str(folder), device="cpu", local_files_only=True),
+                    quiet=not progress,
+                )
                 model.eval()
                 _MODELS[str(folder)] = model
         model.max_seq_length = self.max_seq_length
@@ -204,7 +222,7 @@ class MiniLMEmbedder(Embedder):
             else:
                 out[i] = hit
         if missing:
-            model = self._model()
+            model = self._model(progress)
             fresh = unit_rows(
                 model.encode(
                     [texts[i] for i in missing],
