@@ -320,8 +320,8 @@ def _write_report(qr: QuarterlyReport, out: Path) -> list[Path]:
     return written
 
 
-def _build(builder: Any, *args: Any, **kwargs: Any) -> QuarterlyReport:
-    """Call a report builder, turning its coded errors into exit codes and echoing its warnings."""
+def _stage(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run one stage: coded errors become exit codes, and each distinct warning is echoed once."""
     import warnings
 
     from .errors import ConfigError, HotlineError, HotlineWarning
@@ -329,17 +329,21 @@ def _build(builder: Any, *args: Any, **kwargs: Any) -> QuarterlyReport:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", HotlineWarning)
-            built: QuarterlyReport = builder(*args, **kwargs)
+            result = func(*args, **kwargs)
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     except HotlineError as exc:
         raise _fail(str(exc), EXIT_FAILURES) from None
+    seen: set[str] = set()
     for item in caught:
         if issubclass(item.category, HotlineWarning):
-            typer.echo(f"warning: {item.message}", err=True)
+            text = str(item.message)
+            if text not in seen:
+                seen.add(text)
+                typer.echo(f"warning: {text}", err=True)
         else:
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
-    return built
+    return result
 
 
 def _grievance_summary(grievances: Any) -> dict[str, Any]:
@@ -417,7 +421,7 @@ def analyze(
     (the tables behind the report), failures.csv and parse_report.json.
     """
     from .analysis import assign_store_topics
-    from .errors import ConfigError, HotlineError, MissingDependencyError, ParseError
+    from .errors import ConfigError, MissingDependencyError
     from .report.quarterly import QuarterlyReport
     from .stream import write_store
 
@@ -434,25 +438,24 @@ def analyze(
     _say(f"reading the exports into the store {folder}", quiet)
     try:
         options = _parse_options(option or [])
-        if ctr is not None:
-            options["ctr"] = str(ctr)
-        run = write_store(
-            [str(p) for p in inputs],
-            folder,
-            catalog_,
-            replace=replace,
-            chunk_size=chunk_size,
-            n_process=n_process,
-            format=format,
-            on_error=on_error,
-            progress=_progress(quiet),
-            timezone=timezone,
-            **options,
-        )
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    except (ParseError, HotlineError) as exc:
-        raise _fail(str(exc), EXIT_FAILURES) from None
+    if ctr is not None:
+        options["ctr"] = str(ctr)
+    run = _stage(
+        write_store,
+        [str(p) for p in inputs],
+        folder,
+        catalog_,
+        replace=replace,
+        chunk_size=chunk_size,
+        n_process=n_process,
+        format=format,
+        on_error=on_error,
+        progress=_progress(quiet),
+        timezone=timezone,
+        **options,
+    )
     parse = run.parse_report
     _write_parse_summary(parse, run.n_interactions, out)
     _say(
@@ -495,7 +498,7 @@ def analyze(
     else:
         _say("topics skipped (--no-topics, or the topics extra is not installed)", quiet)
     _say("analysing and writing the report", quiet)
-    qr = _build(
+    qr: QuarterlyReport = _stage(
         QuarterlyReport.from_store,
         folder,
         quarter=quarter,
@@ -675,7 +678,7 @@ def report(
         except (OSError, ValueError):
             redactions = None
     _say("analysing and writing the report", quiet)
-    qr = _build(
+    qr: QuarterlyReport = _stage(
         QuarterlyReport.build,
         interactions,
         frame,
