@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, Errors, Warnings
+from .store.dataset import as_store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,12 +54,6 @@ TOPIC_MODEL_DIR = "_models/topics"
 TOPIC_SAMPLE = 20_000
 """Default number of grievances a topic model is fitted on (the fit's cost grows with it)."""
 _SAMPLE_COLUMNS = ["interaction_id", "source_format", "turn_position", "start_char", "text", "themes"]
-
-
-def _store_of(store: Store | str | os.PathLike[str]) -> Store:
-    from .store.dataset import Store
-
-    return store if isinstance(store, Store) else Store(store)
 
 
 def _interaction_hash(frame: pd.DataFrame, random_state: int) -> Any:
@@ -122,7 +117,7 @@ def sample_grievances(
         raise ConfigError(
             Errors.E1113.format(name="size", func="sample_grievances", expected="an int >= 1", value=size)
         )
-    target = _store_of(store)
+    target = as_store(store)
     columns = [*_SAMPLE_COLUMNS, "topic"] if missing_topic else list(_SAMPLE_COLUMNS)
     kept: pd.DataFrame | None = None
     # the smallest hash left out so far: that interaction and all above it are out of the sample for
@@ -144,9 +139,8 @@ def sample_grievances(
             if left_out is not None:
                 bound = left_out if bound is None else min(bound, left_out)
     if kept is None:
-        out = empty_frame("grievances", _SAMPLE_COLUMNS)[_SAMPLE_COLUMNS]
-        out["quarter"] = pd.Series([], dtype="string")
-        return out
+        empty: pd.DataFrame = empty_frame("grievances", _SAMPLE_COLUMNS)[[*_SAMPLE_COLUMNS, "quarter"]]
+        return empty
     kept, _ = _smallest_interactions(kept, size)
     order = np.lexsort(
         (kept["start_char"].to_numpy(), kept["turn_position"].to_numpy(), kept["_hash"].to_numpy())
@@ -242,6 +236,7 @@ def _unassigned_quarters(store: Store, quarters: list[str]) -> list[str]:
 
 def _interaction_batches(store: Store, quarter: str, batch_size: int) -> Iterator[pd.DataFrame]:
     """A quarter's grievances in batches of about ``batch_size`` rows that never split an interaction."""
+    import numpy as np
     import pandas as pd
 
     carry: pd.DataFrame | None = None
@@ -250,10 +245,9 @@ def _interaction_batches(store: Store, quarter: str, batch_size: int) -> Iterato
             batch = pd.concat([carry, batch], ignore_index=True)
         if not len(batch):
             continue
-        last = batch["interaction_id"].iloc[-1]
-        tail = (batch["interaction_id"] == last).to_numpy()
         # rows of one interaction are written together, so only the batch's last interaction can continue
-        start = len(batch) - int(tail[::-1].argmin() if not tail.all() else len(batch))
+        others = np.flatnonzero((batch["interaction_id"] != batch["interaction_id"].iloc[-1]).to_numpy())
+        start = int(others[-1]) + 1 if len(others) else 0
         if start == 0:
             carry = batch
             continue
@@ -311,21 +305,20 @@ def assign_store_topics(
     from .topics import TopicModel, load_topic_model
 
     started = time.perf_counter()
-    target = _store_of(store)
+    target = as_store(store)
     target._require()  # E1102 now, before the writer creates an empty store
     folder = target.root / TOPIC_MODEL_DIR
     n_sample = n_assigned = n_outliers = 0
     new_topics: list[int] = []
-    pending: Path | None = None
     with target.writer() as writer:
         _recover_model(target, folder)  # under the store's lock
         quarters = target.quarters("grievances")
-        todo = _unassigned_quarters(target, quarters)
         refit = not (folder / "topic_model.json").exists()
         if not refit:
             model = load_topic_model(folder)
             model.progress = progress
             action = "kept"
+            todo = _unassigned_quarters(target, quarters)
             if todo:
                 sample = sample_grievances(
                     target, sample_size, quarters=todo, random_state=random_state, missing_topic=True
@@ -349,20 +342,19 @@ def assign_store_topics(
             for batch in _interaction_batches(target, quarter, batch_size):
                 mask = batch["topic"].isna().to_numpy() | refit
                 if mask.any():
-                    topics = assign_topics(model, batch[mask].reset_index(drop=True)).to_numpy()
-                    batch["topic"] = batch["topic"].astype("Int64")
-                    batch.loc[mask, "topic"] = topics
+                    batch.loc[mask, "topic"] = assign_topics(
+                        model, batch[mask].reset_index(drop=True)
+                    ).to_numpy()
                     n_assigned += int(mask.sum())
                     n_outliers += int((batch.loc[mask, "topic"] == -1).sum())
                 writer.append("grievances", batch)
+        pending = folder.with_name(f"{folder.name}.pending-{writer.run_id}")
         if action == "kept":
             writer.abort()  # nothing to write: no run is recorded
         else:
-            pending = folder.with_name(f"{folder.name}.pending-{writer.run_id}")
             model.save(pending)
-            run_id = writer.run_id
-    if pending is not None:
-        _promote(pending, folder, run_id)
+    if action != "kept":
+        _promote(pending, folder, writer.run_id)
     return TopicRun(
         model=model,
         path=folder,
@@ -462,7 +454,7 @@ def analyze(
     from .stream import write_store
 
     timings: dict[str, float] = {}
-    target = _store_of(store)
+    target = as_store(store)
     started = time.perf_counter()
     run = write_store(
         source,

@@ -575,11 +575,11 @@ class QuarterlyReport:
         """
         from ..analysis import TOPIC_MODEL_DIR
         from ..analytics._frames import period_start
-        from ..store.dataset import Store
+        from ..store.dataset import as_store
         from ..store.schema import meta_from_ids
-        from ._quarter_data import parse_quarter, resolve_quarter
+        from ._quarter_data import _check_timezone, parse_quarter, resolve_quarter
 
-        target = store if isinstance(store, Store) else Store(store)
+        target = as_store(store)
         created = target.read("interactions", columns=["created_at"])["created_at"]
         end = None
         if created.notna().any():
@@ -587,9 +587,9 @@ class QuarterlyReport:
                 label = resolve_quarter(created, quarter, options.get("timezone"))
             except ConfigError:
                 label = None  # build() raises the same error with everything read
-            if label is not None:
-                tz = options.get("timezone") or "UTC"
-                end = period_start(parse_quarter(label) + 1, "quarter", tz).tz_convert("UTC")
+            if label is not None:  # resolve_quarter has checked the zone
+                tz = _check_timezone(options.get("timezone"))
+                end = period_start(parse_quarter(label) + 1, "quarter", tz)
         del created
         interactions = _read_until(target, "interactions", _STORE_INTERACTION_COLUMNS, end)
         interactions["meta"] = pd.Series(
@@ -614,27 +614,35 @@ def _read_until(store: Any, table: str, columns: Sequence[str], end: pd.Timestam
 
     Partitions that start at or after ``end`` are read for ``id``,
     ``source_format`` and ``created_at`` only (interactions; grievances: not
-    at all), and the partition that ``end`` falls in is filtered batch by
+    at all), and the partition that ``end`` falls in is split batch by
     batch, so memory follows the rows the report analyses.
     """
-    from ..store.schema import UNKNOWN_QUARTER, parse_quarter_start
+    from ..analytics._frames import period_start
+    from ..store.schema import UNKNOWN_QUARTER
+    from ._quarter_data import parse_quarter
 
     if end is None:
         return store.read(table, columns=columns)  # type: ignore[no-any-return]
+    ids_and_times = ["id", "source_format", "created_at"]
     parts: list[pd.DataFrame] = []
+    later: list[pd.DataFrame] = []
     for quarter in store.quarters(table):
-        start = None if quarter == UNKNOWN_QUARTER else parse_quarter_start(quarter)
-        if start is None or parse_quarter_start(quarter, offset=1) <= end:
+        ordinal = None if quarter == UNKNOWN_QUARTER else parse_quarter(quarter)
+        if ordinal is None or period_start(ordinal + 1, "quarter") <= end:
             parts.append(store.read(table, quarter, columns=columns))
-            continue
-        for batch in store.iter_frames(table, quarter, columns=columns) if start < end else ():
-            parts.append(batch[~(batch["created_at"] >= end)])
-        if table == "interactions":
-            later = store.read(table, quarter, columns=["id", "source_format", "created_at"])
-            later = later[later["created_at"] >= end] if start < end else later
-            for column in ("customer_keys", "meta_ids"):
-                later[column] = pd.Series([[] for _ in range(len(later))], index=later.index, dtype=object)
-            parts.append(later)
+        elif period_start(ordinal, "quarter") < end:  # the partition the end falls in
+            for batch in store.iter_frames(table, quarter, columns=columns):
+                after = (batch["created_at"] >= end).to_numpy()
+                parts.append(batch[~after])
+                if table == "interactions":
+                    later.append(batch.loc[after, ids_and_times])
+        elif table == "interactions":
+            later.append(store.read(table, quarter, columns=ids_and_times))
+    if later:
+        tail = pd.concat(later, ignore_index=True)
+        for column in ("customer_keys", "meta_ids"):
+            tail[column] = pd.Series([[] for _ in range(len(tail))], index=tail.index, dtype=object)
+        parts.append(tail)
     if not parts:
         return store.read(table, columns=columns)  # type: ignore[no-any-return]
     return pd.concat(parts, ignore_index=True)

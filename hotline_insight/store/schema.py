@@ -208,20 +208,6 @@ def check_quarter(value: object) -> str:
     raise ConfigError(Errors.E1105.format(value=scrub(value, mask_digits=False)))
 
 
-def parse_quarter_start(quarter: str, *, offset: int = 0) -> pd.Timestamp:
-    """The UTC start of a quarter partition (``offset`` quarters later).
-
-    Examples:
-        >>> parse_quarter_start("2026Q3"), parse_quarter_start("2026Q4", offset=1)
-        (Timestamp('2026-07-01 00:00:00+0000', tz='UTC'), Timestamp('2027-01-01 00:00:00+0000', tz='UTC'))
-    """
-    import pandas as pd
-
-    name = check_quarter(quarter)
-    ordinal = int(name[:4]) * 4 + int(name[-1]) - 1 + offset
-    return pd.Timestamp(year=ordinal // 4, month=3 * (ordinal % 4) + 1, day=1, tz="UTC")
-
-
 def quarter_sort_key(quarter: str) -> tuple[int, str]:
     """Quarters in time order, ``'unknown'`` last."""
     return (1, quarter) if quarter == UNKNOWN_QUARTER else (0, quarter)
