@@ -309,15 +309,20 @@ def _topics_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("bertopic", "umap", "hdbscan"))
 
 
-def _write_report(qr: QuarterlyReport, out: Path) -> list[Path]:
+def _write_report(qr: QuarterlyReport, out: Path) -> None:
+    """Write the report's three forms and its tables into ``out``, and say so."""
     from .errors import HotlineError
 
     try:
-        written = [qr.write(out / "report.html"), qr.write(out / "report.md"), qr.write(out / "report.json")]
-        written += qr.write_tables(out / "tables")
+        for name in ("report.html", "report.md", "report.json"):
+            qr.write(out / name)
+        tables = qr.write_tables(out / "tables")
     except HotlineError as exc:
         raise _fail(str(exc), EXIT_FAILURES) from None
-    return written
+    typer.echo(f"{qr!r}")
+    typer.echo(
+        f"wrote {out / 'report.html'}, report.md, report.json and {len(tables)} tables in {out / 'tables'}"
+    )
 
 
 def _stage(func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -508,11 +513,7 @@ def analyze(
         timezone=timezone,
         generated_at=stamp,
     )
-    written = _write_report(qr, out)
-    typer.echo(f"{qr!r}")
-    typer.echo(
-        f"wrote {out / 'report.html'}, report.md, report.json and {len(written) - 3} tables in {out / 'tables'}"
-    )
+    _write_report(qr, out)
 
 
 def _write_parse_summary(report: Any, n_interactions: int, out: Path) -> None:
@@ -691,11 +692,7 @@ def report(
         redactions=redactions,
         generated_at=stamp,
     )
-    written = _write_report(qr, out)
-    typer.echo(f"{qr!r}")
-    typer.echo(
-        f"wrote {out / 'report.html'}, report.md, report.json and {len(written) - 3} tables in {out / 'tables'}"
-    )
+    _write_report(qr, out)
 
 
 def main() -> None:  # pragma: no cover - the console script

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import ConfigError, Errors, Warnings
-from .store.dataset import Store, StoreWarning, file_sha256
+from .store.dataset import Store, StoreWarning, as_store, file_sha256
 from .store.schema import UNKNOWN_QUARTER, interactions_frame, quarter_sort_key, quarters_of
 
 if TYPE_CHECKING:
@@ -655,7 +655,7 @@ def write_store(
         raise ConfigError(
             Errors.E1113.format(name="replace", func="write_store", expected="True or False", value=replace)
         )
-    target = store if isinstance(store, Store) else Store(store)
+    target = as_store(store)
     files, frames = _input_files(source)
     with target.writer(mode="replace" if replace else "append") as writer:
         hashes: dict[str, str] = {}

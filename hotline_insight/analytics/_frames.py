@@ -723,8 +723,12 @@ def value_labels(dims: Sequence[str], frame: pd.DataFrame) -> pd.Series:
 _EPOCH_MONDAY = pd.Timestamp("1969-12-29")
 
 
-def check_timezone(func: str, timezone: str | None) -> str:
-    """The IANA zone periods are counted in (calendar months and quarters of the company's own clock)."""
+def check_timezone(func: str, timezone: str | None, *, error: str = Errors.E550) -> str:
+    """The IANA zone periods are counted in (calendar months and quarters of the company's own clock).
+
+    ``error`` is the message template of a bad zone (``name``, ``func``,
+    ``expected`` and ``value`` placeholders): E550 for the analytics.
+    """
     if timezone is None:
         return "UTC"
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -733,7 +737,7 @@ def check_timezone(func: str, timezone: str | None) -> str:
         ZoneInfo(str(timezone))
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
-            Errors.E550.format(
+            error.format(
                 name="timezone",
                 func=func,
                 expected="an IANA zone name such as 'UTC' or 'America/Chicago'",

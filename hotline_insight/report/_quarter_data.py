@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..analytics._frames import period_label, period_ordinals, period_start
+from ..analytics._frames import check_timezone, period_label, period_ordinals, period_start
 from ..errors import ConfigError, Errors, HotlineWarning, Warnings, scrub, warn
 
 if TYPE_CHECKING:
@@ -442,22 +442,7 @@ def _history_from_store(
 
 
 def _check_timezone(timezone: str | None) -> str:
-    if timezone is None:
-        return "UTC"
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            Errors.E1020.format(
-                name="timezone",
-                func=FUNC,
-                expected="an IANA zone name such as 'UTC' or 'America/Chicago'",
-                value=timezone,
-            )
-        ) from None
-    return str(timezone)
+    return check_timezone(FUNC, timezone, error=Errors.E1020)
 
 
 def _local_day(stamp: pd.Timestamp, tz: str) -> dt.date:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._optional import import_optional
 from ..errors import ConfigError, Errors, HotlineError, ParseFailureReason, Warnings, scrub
-from ..store.dataset import Store, StoreWarning, _part_files, _part_seq
+from ..store.dataset import Store, StoreWarning, _part_files, _part_seq, as_store
 from ..store.schema import UNKNOWN_QUARTER, quarter_sort_key
 from . import executor
 
@@ -476,7 +476,7 @@ def write_store(
     catalog_yaml = _yaml_text(catalog, "catalog", "write_store")
     taxonomy_yaml = _yaml_text(taxonomy, "taxonomy", "write_store")
     model_path = _topic_path(topic_model, "write_store")
-    target = store if isinstance(store, Store) else Store(store)
+    target = as_store(store)
     files = _files(source)
     cached: list[DataFrame] = []
     with target.writer(mode="replace" if replace else "append") as writer:

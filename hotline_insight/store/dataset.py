@@ -884,6 +884,11 @@ def _new_run_id() -> str:
     return f"{stamp}-{os.getpid()}"
 
 
+def as_store(store: Store | str | os.PathLike[str]) -> Store:
+    """The :class:`Store` itself, or one for a folder: what every function taking ``store=`` accepts."""
+    return store if isinstance(store, Store) else Store(store)
+
+
 class StoreWriter:
     """One run writing a store: stage rows, then commit them atomically (or abort, changing nothing).
 
