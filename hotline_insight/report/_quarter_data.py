@@ -604,7 +604,9 @@ def prepare(
         cur_contacts = kept.loc[in_q].reset_index(drop=True)
         cur_ids = set(cur_contacts["id"].astype(str))
         g_local = _grievance_quarters(gkept, kept, tz)
-        cur_g = gkept.loc[(g_local == q)].reset_index(drop=True)
+        # the analytics never read the text: the quarter's copy goes without it
+        analysed = [c for c in gkept.columns if c != "text"]
+        cur_g = gkept.loc[(g_local == q), analysed].reset_index(drop=True)
         cur = prepare_analysis(cur_contacts, cur_g, customers_table, identities=identities, catalog=catalog)
     del cur_ids
 

@@ -622,16 +622,16 @@ def _read_until(store: Any, table: str, columns: Sequence[str], end: pd.Timestam
     from ._quarter_data import parse_quarter
 
     if end is None:
-        return store.read(table, columns=columns)  # type: ignore[no-any-return]
+        return store.read(table, columns=columns, lists="tuple")  # type: ignore[no-any-return]
     ids_and_times = ["id", "source_format", "created_at"]
     parts: list[pd.DataFrame] = []
     later: list[pd.DataFrame] = []
     for quarter in store.quarters(table):
         ordinal = None if quarter == UNKNOWN_QUARTER else parse_quarter(quarter)
         if ordinal is None or period_start(ordinal + 1, "quarter") <= end:
-            parts.append(store.read(table, quarter, columns=columns))
+            parts.append(store.read(table, quarter, columns=columns, lists="tuple"))
         elif period_start(ordinal, "quarter") < end:  # the partition the end falls in
-            for batch in store.iter_frames(table, quarter, columns=columns):
+            for batch in store.iter_frames(table, quarter, columns=columns, lists="tuple"):
                 after = (batch["created_at"] >= end).to_numpy()
                 parts.append(batch[~after])
                 if table == "interactions":
@@ -641,10 +641,10 @@ def _read_until(store: Any, table: str, columns: Sequence[str], end: pd.Timestam
     if later:
         tail = pd.concat(later, ignore_index=True)
         for column in ("customer_keys", "meta_ids"):
-            tail[column] = pd.Series([[] for _ in range(len(tail))], index=tail.index, dtype=object)
+            tail[column] = pd.Series([()] * len(tail), index=tail.index, dtype=object)
         parts.append(tail)
     if not parts:
-        return store.read(table, columns=columns)  # type: ignore[no-any-return]
+        return store.read(table, columns=columns, lists="tuple")  # type: ignore[no-any-return]
     return pd.concat(parts, ignore_index=True)
 
 

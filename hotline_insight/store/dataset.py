@@ -272,6 +272,13 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+def _check_lists(func: str, lists: Any) -> None:
+    if lists not in ("list", "tuple"):
+        raise ConfigError(
+            Errors.E1113.format(name="lists", func=func, expected="'list' or 'tuple'", value=lists)
+        )
+
+
 def _part_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -562,6 +569,8 @@ class Store:
         table: str,
         quarters: str | Iterable[str] | None = None,
         columns: Sequence[str] | None = None,
+        *,
+        lists: str = "list",
     ) -> pd.DataFrame:
         """A table (or some quarters and columns of it) as a DataFrame.
 
@@ -574,6 +583,11 @@ class Store:
             quarters: a quarter (``"2026Q3"``, ``"unknown"``) or several; all when None.
                 Quarters the table has no partition for give no rows.
             columns: the columns to read (``quarter`` is always added).
+            lists: how list columns (themes, products, ...) come: ``"list"``, a
+                new list per row; or ``"tuple"``, each distinct value once as a
+                tuple that every row holding it shares. Tuples take a fraction of
+                the memory on a large table (themes repeat); they can't be changed
+                in place.
 
         Raises:
             StoreError: E1102 when nothing was written yet.
@@ -585,13 +599,14 @@ class Store:
         table = check_table(table)
         self._require()
         self._warn_pending()
+        _check_lists("Store.read", lists)
         wanted = self._columns(table, columns)
         frames = []
         for quarter in self._select_quarters(table, quarters):
             for path in _part_files(self._partition_dir(table, quarter)):
                 data = self._read_file(table, quarter, path, wanted)
                 if data.num_rows:
-                    frames.append(from_arrow(table, data, quarter=quarter))
+                    frames.append(from_arrow(table, data, quarter=quarter, lists=lists))
         if not frames:
             return empty_frame(table, wanted)
         out = pd.concat(frames, ignore_index=True)
@@ -607,13 +622,16 @@ class Store:
         columns: Sequence[str] | None = None,
         *,
         batch_size: int = 65_536,
+        lists: str = "list",
     ) -> Iterator[pd.DataFrame]:
         """The table in frames of at most ``batch_size`` rows, in the order of :meth:`read`.
 
         Memory stays bounded by the batch size, whatever the table's size.
+        ``lists`` is as in :meth:`read`.
         """
         table = check_table(table)
         self._require()
+        _check_lists("Store.iter_frames", lists)
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ConfigError(
                 Errors.E1113.format(
@@ -629,11 +647,11 @@ class Store:
                 if version != STORE_SCHEMA_VERSION:
                     data = self._read_file(table, quarter, path, wanted)
                     for batch in data.to_batches(max_chunksize=batch_size):
-                        yield from_arrow(table, pa.Table.from_batches([batch]), quarter=quarter)
+                        yield from_arrow(table, pa.Table.from_batches([batch]), quarter=quarter, lists=lists)
                     continue
                 try:
                     for batch in handle.iter_batches(batch_size=batch_size, columns=wanted):
-                        yield from_arrow(table, pa.Table.from_batches([batch]), quarter=quarter)
+                        yield from_arrow(table, pa.Table.from_batches([batch]), quarter=quarter, lists=lists)
                 except Exception as exc:
                     raise self._corrupt(table, quarter, path, exc) from None
 

@@ -322,11 +322,15 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
-def from_arrow(table: str, data: pa.Table, *, quarter: str | None = None) -> pd.DataFrame:
+def from_arrow(
+    table: str, data: pa.Table, *, quarter: str | None = None, lists: str = "list"
+) -> pd.DataFrame:
     """A frame with the documented pandas dtypes from an Arrow table of the store schema.
 
     Columns that ``data`` lacks (when only some were read) are left out.
-    ``quarter``, when given, becomes the last column.
+    ``quarter``, when given, becomes the last column. ``lists="tuple"`` gives
+    list columns as tuples, each distinct one built once and shared by every
+    row that holds it (see :meth:`~hotline_insight.Store.read`).
     """
     import pandas as pd
 
@@ -336,7 +340,7 @@ def from_arrow(table: str, data: pa.Table, *, quarter: str | None = None) -> pd.
             continue
         array = data.column(column.name)
         if column.dtype == "object":
-            out[column.name] = pd.Series(_lists(array), dtype=object)
+            out[column.name] = pd.Series(_lists(array, shared=lists == "tuple"), dtype=object)
             continue
         series = array.to_pandas()
         if column.dtype.startswith("datetime64"):
@@ -352,18 +356,21 @@ def from_arrow(table: str, data: pa.Table, *, quarter: str | None = None) -> pd.
     return frame
 
 
-def _lists(array: Any) -> list[list[str]]:
+def _lists(array: Any, *, shared: bool = False) -> list[Any]:
     """A list<string> column as Python lists ([] for nulls) whose equal strings are one object.
 
     Theme, product and policy ids repeat millions of times in a large
     table; building each value once keeps a read table a fraction of the
-    size ``to_pylist`` would make it.
+    size ``to_pylist`` would make it. With ``shared``, cells are tuples
+    (``()`` for nulls) and equal cells are one object too, so a column costs
+    one pointer per row plus its distinct values.
     """
     import numpy as np
     import pyarrow as pa
 
     chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-    out: list[list[str]] = []
+    out: list[Any] = []
+    seen: dict[tuple[str, ...], tuple[str, ...]] = {}
     for chunk in chunks:
         if not len(chunk):
             continue
@@ -377,6 +384,11 @@ def _lists(array: Any) -> list[list[str]]:
         else:
             values = []
         valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+        if shared:
+            for i in range(len(chunk)):
+                cell = tuple(values[offsets[i] : offsets[i + 1]]) if valid[i] else ()
+                out.append(seen.setdefault(cell, cell))
+            continue
         for i in range(len(chunk)):
             out.append(values[offsets[i] : offsets[i + 1]] if valid[i] else [])
     return out

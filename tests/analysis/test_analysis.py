@@ -612,9 +612,11 @@ def earlier_quarter(
     asked: list[Any] = []
     read = hi.Store.read
 
-    def spy(self: hi.Store, table: str, quarters: Any = None, columns: Any = None) -> pd.DataFrame:
+    def spy(
+        self: hi.Store, table: str, quarters: Any = None, columns: Any = None, **options: Any
+    ) -> pd.DataFrame:
         asked.append((table, quarters, None if columns is None else list(columns)))
-        return read(self, table, quarters, columns)
+        return read(self, table, quarters, columns, **options)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(hi.Store, "read", spy)

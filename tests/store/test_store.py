@@ -137,6 +137,50 @@ def test_read_selects_quarters_and_columns(tmp_path: Path) -> None:
     )
 
 
+def test_lists_as_shared_tuples(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    found = grievances(
+        [
+            ("a", "2026-08-01", ["fees"], ["fibre"], 0.5),
+            ("b", "2026-08-02", ["fees"], ["fibre"], 0.5),
+            ("c", "2026-08-03", ["fees", "waits"], [], 0.25),
+            ("d", "2026-01-15", [], ["hub"], 1.0),
+        ]
+    )
+    found.loc[3, "themes"] = None  # a null list reads as empty, like []
+    with hi.Store(root).writer() as w:
+        w.append("grievances", found)
+    store = hi.Store(root)
+    as_lists = store.read("grievances")
+    as_tuples = store.read("grievances", lists="tuple")
+    for column in ("themes", "facets", "products", "policies", "product_methods", "cues"):
+        assert [tuple(v) for v in as_lists[column]] == as_tuples[column].tolist(), column
+        assert all(type(v) is tuple for v in as_tuples[column]), column
+    pd.testing.assert_frame_equal(
+        as_lists.drop(
+            columns=["themes", "facets", "products", "policies", "product_methods", "policy_methods", "cues"]
+        ),
+        as_tuples.drop(
+            columns=["themes", "facets", "products", "policies", "product_methods", "policy_methods", "cues"]
+        ),
+    )
+    themes = as_tuples.set_index("interaction_id")["themes"]
+    assert themes["a"] == ("fees",) and themes["a"] is themes["b"]  # one object per distinct value
+    assert themes["d"] == ()
+    assert (
+        as_lists.set_index("interaction_id")["themes"]["a"]
+        is not as_lists.set_index("interaction_id")["themes"]["b"]
+    )  # lists stay one per row: changing one changes no other
+    frames = list(store.iter_frames("grievances", batch_size=2, lists="tuple"))
+    assert pd.concat(frames, ignore_index=True)["themes"].tolist() == as_tuples["themes"].tolist()
+    for call in (
+        lambda: store.read("grievances", lists="array"),
+        lambda: next(store.iter_frames("grievances", lists=None)),
+    ):
+        with pytest.raises(ConfigError, match=r"^\[E1113\] The 'lists' argument"):
+            call()
+
+
 def test_layout_metadata_and_other_readers(tmp_path: Path) -> None:
     import duckdb
 
