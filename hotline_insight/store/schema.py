@@ -269,7 +269,12 @@ def _column_array(series: pd.Series, column: Column, table: str) -> pa.Array:
     kind = _arrow_type(column.arrow)
     try:
         if column.arrow == "list<string>":
-            return pa.array([_as_list(v) for v in series.tolist()], type=kind)
+            cells = series.tolist()
+            if all(type(v) in (list, tuple) for v in cells) and all(
+                type(x) is str for v in cells for x in v
+            ):  # the common case, in one call; anything else goes cell by cell and is named
+                return pa.array(cells, type=kind)
+            return pa.array([_as_list(v) for v in cells], type=kind)
         if column.arrow == "timestamp":
             stamps = series
             if not isinstance(stamps.dtype, pd.DatetimeTZDtype):

@@ -5,6 +5,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -179,6 +180,30 @@ def test_lists_as_shared_tuples(tmp_path: Path) -> None:
     ):
         with pytest.raises(ConfigError, match=r"^\[E1113\] The 'lists' argument"):
             call()
+
+
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        ([["a", "b"], [], ("c",)], [["a", "b"], [], ["c"]]),  # lists and tuples: one Arrow call
+        ([["a"], None, float("nan")], [["a"], None, None]),  # missing cells: null
+        ([["a"], np.array(["b", "c"], dtype=object)], [["a"], ["b", "c"]]),  # arrays: cell by cell
+        ([["a", None]], "E1111"),
+        ([["a", b"x"]], "E1111"),
+        ([["a", 1]], "E1111"),
+        (["abc"], "E1111"),  # a bare string is not a list
+    ],
+)
+def test_list_columns_to_arrow(cells: list[object], expected: object) -> None:
+    from hotline_insight.store.schema import _column_array
+
+    column = next(c for c in TABLES["grievances"] if c.name == "themes")
+    series = pd.Series(cells, dtype=object)
+    if expected == "E1111":
+        with pytest.raises(ConfigError, match=r"^\[E1111\] Column 'themes'"):
+            _column_array(series, column, "grievances")
+    else:
+        assert _column_array(series, column, "grievances").to_pylist() == expected
 
 
 def test_layout_metadata_and_other_readers(tmp_path: Path) -> None:
