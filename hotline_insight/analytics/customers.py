@@ -298,7 +298,24 @@ def _flatten(meta: Any) -> Iterable[tuple[str, str]]:
             yield str(key), str(value)
 
 
-def _auto_id_fields(contacts: pd.DataFrame, known: set[str]) -> list[str]:
+_HASHED_META = re.compile(r"^meta:[0-9a-f]{20}$")
+
+
+def _unhasher(metas: np.ndarray, known: Iterable[str]) -> dict[str, str]:
+    """The known ids by their hash, when ``meta`` holds hashed values (a store's ``meta_ids``).
+
+    The store keeps identifier-shaped meta fields only as
+    ``hash_identifier("meta", value)``; hashing the ids resolution knows (the
+    contacts' own and the customers table's) finds them again. Empty when no
+    meta value is hashed, so in-memory inputs cost nothing.
+    """
+    for meta in metas:
+        if meta and any(_HASHED_META.match(v) for _path, v in _flatten(meta)):
+            return {hash_identifier("meta", k): k for k in known}
+    return {}
+
+
+def _auto_id_fields(contacts: pd.DataFrame, known: set[str], unhash: Mapping[str, str]) -> list[str]:
     if not known:
         return []
     metas = contacts["meta"].to_numpy()
@@ -314,7 +331,8 @@ def _auto_id_fields(contacts: pd.DataFrame, known: set[str]) -> list[str]:
         if taken.get(fmts[i], 0) >= _AUTO_SAMPLE:
             continue
         taken[fmts[i]] = taken.get(fmts[i], 0) + 1
-        for path, value in _flatten(meta):
+        for path, raw in _flatten(meta):
+            value = unhash.get(raw, raw)
             seen[path] = seen.get(path, 0) + 1
             if value in known and value != own[i]:
                 matched[path] = matched.get(path, 0) + 1
@@ -362,14 +380,15 @@ def _resolve(
         anchors.append(np.array([f"{_SEP}{v}" for v in table_ids], dtype=object))
         anchor_spaces.append(np.full(m, "", dtype=object))
 
+    known = {a[len(_SEP) :] for a in anchors[0][space_of == ""]} | set(table_ids.tolist())
+    metas = contacts["meta"].to_numpy()
+    unhash = _unhasher(metas, known)
     if id_fields == "auto":
-        known = {a[len(_SEP) :] for a in anchors[0][space_of == ""]} | set(table_ids.tolist())
-        fields = _auto_id_fields(contacts, known)
+        fields = _auto_id_fields(contacts, known, unhash)
     elif isinstance(id_fields, str):
         fields = [id_fields]
     else:
         fields = list(id_fields)
-    metas = contacts["meta"].to_numpy()
     for kind, paths in (("id", fields), ("account", list(account_fields))):
         for path in paths:
             parts = path.split(".")
@@ -378,7 +397,7 @@ def _resolve(
             if not len(idx):
                 continue
             if kind == "id":
-                labels = [f"{_SEP}{str(found[i]).strip()}" for i in idx]
+                labels = [f"{_SEP}{unhash.get(str(found[i]).strip(), str(found[i]).strip())}" for i in idx]
                 space = ""
             else:
                 labels = [f"account{_SEP}{hash_identifier('account', str(found[i]))}" for i in idx]

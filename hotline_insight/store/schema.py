@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import ConfigError, Errors, scrub
+from ..records import hash_identifier
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,7 +110,7 @@ INTERACTION_COLUMNS: tuple[Column, ...] = (
         "meta_ids",
         "list<string>",
         "object",
-        "identifier-shaped fields of the source's meta, 'path=value' (see meta_ids; for resolving customers)",
+        "identifier-shaped fields of the source's meta, 'path=hash' (see meta_ids; for resolving customers)",
     ),
 )
 
@@ -425,20 +426,23 @@ _SEPARATORS = re.compile(r"[-.:_]")
 
 
 def meta_ids(meta: Mapping[str, Any] | None) -> list[str]:
-    """The identifier-shaped fields of a source's ``meta``, as ``'path=value'``, sorted.
+    """The identifier-shaped fields of a source's ``meta``, as ``'path=hash'``, sorted.
 
     Customer resolution looks in ``meta`` for fields holding CRM ids (such
-    as a Zendesk custom field); the store keeps just what that needs: scalar
-    fields at depth one or two (``'custom_fields.360011103=C187297'``) whose
-    value is one token of letters, digits and ``_.:-`` with at least one
-    digit, and not a run of 10-19 digits once ``-.:_`` are dropped (the
-    shape of phone and card numbers, such as ``555-010-1234``). Free text,
-    names and e-mail addresses never qualify.
+    as a Zendesk custom field); the store keeps just what that needs, and not
+    readable: scalar fields at depth one or two whose value is one token of
+    letters, digits and ``_.:-`` with at least one digit, and not a run of
+    10-19 digits once ``-.:_`` are dropped (the shape of phone and card
+    numbers, such as ``555-010-1234``), each value hashed with
+    :func:`~hotline_insight.records.hash_identifier` (kind ``"meta"``). A
+    postcode or national id in a custom field is kept only as its hash;
+    resolution hashes the CRM ids it knows to match them. Free text, names
+    and e-mail addresses never qualify.
 
     Examples:
         >>> meta_ids({"submitter_id": 187297, "via": {"channel": "chat"}, "custom_fields": {"360011103": "C187297"},
         ...           "email": "ann@example.com", "phone": "5551234567", "note": "call me back 2day"})
-        ['custom_fields.360011103=C187297', 'submitter_id=187297']
+        ['custom_fields.360011103=meta:978faefe09bcf5b8bcd3', 'submitter_id=meta:7ca80703a44190d309bd']
     """
     out: list[str] = []
     if not isinstance(meta, Mapping):
@@ -450,7 +454,8 @@ def meta_ids(meta: Mapping[str, Any] | None) -> list[str]:
                 continue
             text = str(inner)
             if _ID_VALUE.match(text) and not _PHONE_OR_CARD.match(_SEPARATORS.sub("", text)):
-                out.append(f"{key}={text}" if sub is None else f"{key}.{sub}={text}")
+                hashed = hash_identifier("meta", text)
+                out.append(f"{key}={hashed}" if sub is None else f"{key}.{sub}={hashed}")
     return sorted(out)
 
 
@@ -458,8 +463,8 @@ def meta_from_ids(values: Any) -> dict[str, Any] | None:
     """The nested ``meta`` mapping back from :func:`meta_ids`' list (None when empty).
 
     Examples:
-        >>> meta_from_ids(["custom_fields.360011103=C187297", "submitter_id=187297"])
-        {'custom_fields': {'360011103': 'C187297'}, 'submitter_id': '187297'}
+        >>> meta_from_ids(["custom_fields.360011103=meta:3e9b", "submitter_id=meta:1c5b"])
+        {'custom_fields': {'360011103': 'meta:3e9b'}, 'submitter_id': 'meta:1c5b'}
     """
     if values is None or not len(values):
         return None

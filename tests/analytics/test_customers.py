@@ -112,6 +112,48 @@ def test_identity_rules(
     assert resolved(frame, **kwargs) == expected
 
 
+def _as_stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """The contacts as a store gives them back: meta through meta_ids (values hashed)."""
+    from hotline_insight.store.schema import meta_from_ids, meta_ids
+
+    return frame.assign(meta=[meta_from_ids(meta_ids(m)) for m in frame["meta"]])
+
+
+@pytest.mark.parametrize("id_fields", ["auto", ["custom_fields.99"]])
+@pytest.mark.parametrize("with_table", [False, True])
+def test_meta_ids_hashed_by_the_store_resolve_as_the_raw_values(id_fields: object, with_table: bool) -> None:
+    rows = [{"id": f"c{i}", "source_format": "plain_text", "customer_id": f"C{i}"} for i in range(4)] + [
+        {
+            "id": f"t{i}",
+            "source_format": "zendesk_json",
+            "customer_id": str(100 + i),
+            "meta": {"custom_fields": {"99": f"C{i % 4}"}, "submitter_id": 100 + i},
+        }
+        for i in range(6)
+    ]
+    rows.append(  # a CRM id only the customers table knows
+        {
+            "id": "t9",
+            "source_format": "zendesk_json",
+            "customer_id": "900",
+            "meta": {"custom_fields": {"99": "C9"}},
+        }
+    )
+    frame = contacts_frame(rows)
+    table = pd.DataFrame({"customer_id": ["C9"]}) if with_table else None
+    raw = resolved(frame, customers_table=table, id_fields=id_fields)
+    stored = resolved(_as_stored(frame), customers_table=table, id_fields=id_fields)
+    assert raw["t5"] == "C1" and raw["t9"] == "C9"
+    if with_table:
+        assert stored == raw
+    else:  # C9 is known nowhere but in the field: the same grouping, labelled by the hash
+        assert {k: v for k, v in stored.items() if k != "t9"} == {k: v for k, v in raw.items() if k != "t9"}
+        assert stored["t9"].startswith("meta:") and "C9" not in stored["t9"]
+    # the hashed form still joins contacts to each other when no id is known for it
+    mixed = contacts_frame([rows[4], {**rows[4], "id": "t0b", "customer_id": "555"}])
+    assert len(set(resolved(_as_stored(mixed), id_fields=["custom_fields.99"]).values())) == 1
+
+
 def test_customers_table_ids_name_the_customer_and_account_numbers_are_hashed() -> None:
     frame = contacts_frame(
         [

@@ -701,12 +701,17 @@ def test_describe_keeps_only_json(tmp_path: Path) -> None:
     ],
 )
 def test_meta_ids(meta: object, expected: list[str]) -> None:
+    from hotline_insight.records import hash_identifier
     from hotline_insight.store.schema import meta_ids
 
-    assert meta_ids(meta) == expected  # type: ignore[arg-type]  # bad input on purpose
+    got = meta_ids(meta)  # type: ignore[arg-type]  # bad input on purpose
+    paths_values = [e.split("=", 1) for e in expected]
+    assert got == sorted(f"{p}={hash_identifier('meta', v)}" for p, v in paths_values)
+    assert all(item.split("=", 1)[1].startswith("meta:") for item in got)  # values only as hashes
 
 
 def test_meta_ids_round_trip() -> None:
+    from hotline_insight.records import hash_identifier
     from hotline_insight.store.schema import meta_from_ids, meta_ids
 
     meta = {
@@ -716,8 +721,11 @@ def test_meta_ids_round_trip() -> None:
         "email": "ann@example.com",
     }
     assert meta_from_ids(meta_ids(meta)) == {
-        "custom_fields": {"360011101": "bb_fibre_500", "360011103": "C187297"},
-        "submitter_id": "187297",
+        "custom_fields": {
+            "360011101": hash_identifier("meta", "bb_fibre_500"),
+            "360011103": hash_identifier("meta", "C187297"),
+        },
+        "submitter_id": hash_identifier("meta", "187297"),
     }
     assert meta_from_ids([]) is None and meta_from_ids(None) is None
     assert meta_from_ids(meta_ids({"email": "ann@example.com"})) is None
