@@ -152,7 +152,7 @@ def _at_quarter(trend: pd.DataFrame, dim: str, label: str) -> pd.DataFrame:
 
 def _quarter_figures(data: QuarterData, rep: pd.DataFrame, q: int, settings: Settings) -> dict[str, Any]:
     contacts = data.contacts[data.contacts["quarter"] == q]
-    g = data.grievances[data.grievances["quarter"] == q]
+    g = data.grievances.loc[data.grievances["quarter"] == q, ["interaction_id", "customer"]]
     ids = set(contacts["id"].astype(str))
     complaint_ids = set(g["interaction_id"].astype(str)) & ids
     customers = g["customer"].dropna().astype(str).unique()
@@ -712,7 +712,9 @@ def _local_midnight(day: Any, tz: str) -> pd.Timestamp:
 
 def topics(t: Tables) -> pd.DataFrame:
     data, s = t.data, t.settings
-    g = data.grievances[data.grievances["topic"].notna()]
+    g = data.grievances.loc[
+        data.grievances["topic"].notna(), ["topic", "quarter", "themes", "interaction_id"]
+    ]
     if not len(g):
         return pd.DataFrame(columns=list(_TOPIC_KEYS))
     topic = g["topic"].astype(int).to_numpy()
@@ -790,7 +792,9 @@ def value_groups(t: Tables) -> pd.DataFrame:
     known = table[~table["is_anonymous"]]
     q = data.quarter
     contacts = data.contacts[(data.contacts["quarter"] == q) & data.contacts["customer"].notna()]
-    g = data.grievances[(data.grievances["quarter"] == q) & data.grievances["customer"].notna()]
+    g = data.grievances.loc[
+        (data.grievances["quarter"] == q) & data.grievances["customer"].notna(), ["customer"]
+    ]
     rq = t.rep_q[t.rep_q["is_repeat"]]
     groups: list[tuple[str, str, pd.Series]] = []
     if not _unweighted(data):
@@ -919,7 +923,11 @@ def recommendations(t: Tables) -> pd.DataFrame:
     data, s = t.data, t.settings
     q = data.quarter
     g = data.grievances
-    g = g[g["target_id"].notna()]
+    # the columns used below only: a copy of every column, text included, is most of the stage's memory
+    g = g.loc[
+        g["target_id"].notna() & g["quarter"].isin([q, q - 1]),
+        ["target_kind", "target_id", "quarter", "customer", "interaction_id", "themes"],
+    ]
     now = g[g["quarter"] == q]
     before = g[g["quarter"] == q - 1]
     if not len(now):
@@ -1155,7 +1163,7 @@ def data_quality(t: Tables) -> pd.DataFrame:
             ("n_merged", "Duplicate records merged", float(ps.get("n_merged", 0)), "overlapping exports"),
         ]
     n = len(contacts)
-    g_q = data.grievances[data.grievances["quarter"] == q]
+    g_q = data.grievances.loc[data.grievances["quarter"] == q, ["interaction_id"]]
     complaint = contacts["id"].astype(str).isin(set(g_q["interaction_id"].astype(str))).sum()
     anonymous = int(contacts["is_anonymous"].sum())
     rep_q = t.rep_q
