@@ -18,9 +18,10 @@ character, so they stay cheap next to spaCy's own tokeniser:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -438,6 +439,76 @@ def first_words(pattern: str) -> frozenset[str] | None:
     return words
 
 
+@functools.lru_cache(maxsize=4096)
+def _has_group_ref(pattern: str) -> bool:
+    """Whether ``pattern`` refers to a group by number or name (it can't be joined with others)."""
+    C = _SRE_CONSTANTS
+    refs = (C.GROUPREF, C.GROUPREF_IGNORE, C.GROUPREF_EXISTS, C.GROUPREF_LOC_IGNORE, C.GROUPREF_UNI_IGNORE)
+
+    def walk(seq: Any) -> bool:
+        for op, av in seq:
+            if op in refs:
+                return True
+            for item in av if isinstance(av, (tuple, list)) else (av,):
+                if isinstance(item, _SRE_PARSER.SubPattern) and walk(item.data):
+                    return True
+                if isinstance(item, (tuple, list)) and any(
+                    isinstance(x, _SRE_PARSER.SubPattern) and walk(x.data) for x in item
+                ):
+                    return True
+        return False
+
+    try:
+        return walk(_SRE_PARSER.parse(pattern).data)
+    except re.error:
+        return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _lower_ascii_only(pattern: str) -> bool:
+    """Whether no character ``pattern`` names is an upper-case ASCII letter or a case variant of one.
+
+    Such a pattern matches lower-case ASCII text the same with and without
+    IGNORECASE: IGNORECASE lets ``a`` match ``A`` (not in such a text) and lets
+    ``s`` match the long s and ``k`` the Kelvin sign (not ASCII); characters
+    outside ASCII that are no case variant of an ASCII letter (``’``, ``–``)
+    match no ASCII character either way.
+    """
+    C = _SRE_CONSTANTS
+
+    def ok(code: int) -> bool:
+        if code < 128:
+            return not (65 <= code <= 90)
+        ch = chr(code)
+        return not any(c.isascii() for c in ch.lower() + ch.upper() + ch.casefold())
+
+    def walk(seq: Any) -> bool:
+        for op, av in seq:
+            if op in (C.LITERAL, C.NOT_LITERAL):
+                if not ok(av):
+                    return False
+            elif op is C.IN:
+                for item_op, item in av:
+                    if item_op in (C.LITERAL, C.NOT_LITERAL) and not ok(item):
+                        return False
+                    if item_op is C.RANGE and (item[1] >= 128 or (item[0] <= 90 and item[1] >= 65)):
+                        return False
+            elif op is C.ANY:
+                continue
+            else:
+                for item in av if isinstance(av, (tuple, list)) else (av,):
+                    subs = item if isinstance(item, (tuple, list)) else (item,)
+                    for sub in subs:
+                        if isinstance(sub, _SRE_PARSER.SubPattern) and not walk(sub.data):
+                            return False
+        return True
+
+    try:
+        return walk(_SRE_PARSER.parse(pattern).data)
+    except re.error:
+        return False
+
+
 def _required_literals(seq: Any) -> set[str] | None:
     """Literal strings one of which every match of the parsed sequence contains, or None."""
     C = _SRE_CONSTANTS
@@ -478,18 +549,25 @@ def _required_literals(seq: Any) -> set[str] | None:
     return best
 
 
-def word_trie_pattern(words: Iterable[str]) -> str:
+def word_trie_pattern(words: Iterable[str], gates: Mapping[str, str] | None = None) -> str:
     """A regular expression matching exactly ``words``, as a trie of alternations.
 
     Python's ``re`` tries the branches of ``a|b|c`` one after another; nesting
     them by shared prefix means each position costs a few character tests
     instead of one test per word.
 
+    With ``gates`` (a case-insensitive pattern for every word), a word matches
+    only as a whole word (no ``[\\w']`` character after it) and only where its
+    gate matches from the word's first character.
+
     Examples:
         >>> print(word_trie_pattern(["cancel", "can", "charge"]))
         c(?:an(?:cel)?|harge)
         >>> bool(re.fullmatch(word_trie_pattern(["cancel", "can", "charge"]), "cancel"))
         True
+        >>> rx = re.compile(word_trie_pattern(["can", "cancel"], {"can": "can't", "cancel": "cancel it"}))
+        >>> [m.group() for m in rx.finditer("cancel that, cancel it, can't")]
+        ['cancel']
     """
     trie: dict[str, Any] = {}
     for word in sorted(set(words)):
@@ -498,8 +576,18 @@ def word_trie_pattern(words: Iterable[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def render(node: dict[str, Any]) -> str:
+    def end(word: str) -> str:
+        assert gates is not None
+        # the lookbehind steps back to the word's start, where the lookahead tries the gate
+        return rf"(?![\w'])(?<=(?=(?i:{gates[word]}))[\s\S]{{{len(word)}}})"
+
+    def render(node: dict[str, Any], prefix: str = "") -> str:
         ends = "" in node
+        if gates is not None:
+            options = [re.escape(ch) + render(node[ch], prefix + ch) for ch in sorted(k for k in node if k)]
+            if ends:
+                options.append(end(prefix))
+            return options[0] if len(options) == 1 else f"(?:{'|'.join(options)})"
         branches = []
         for ch in sorted(k for k in node if k):
             child = node[ch]
@@ -521,6 +609,19 @@ def word_trie_pattern(words: Iterable[str]) -> str:
     return render(trie)
 
 
+@functools.lru_cache(maxsize=16)
+def _compile_scan(pattern: str) -> re.Pattern[str]:
+    """A gated scan, compiled once per process (each pipeline built has the same ones)."""
+    return re.compile(pattern)
+
+
+def _lower(text: str) -> str:
+    """The text :class:`PhraseIndex` scans: lower case, unless that changes its length."""
+    low = text.lower()
+    # rare characters whose lower case is longer: match case-insensitively as is
+    return low if len(low) == len(text) else text
+
+
 class PhraseIndex:
     """Labelled regular expressions, tried only where a text word can start a match.
 
@@ -538,6 +639,10 @@ class PhraseIndex:
         group: Join the patterns that share a first word and a label into
             one alternation (fewer match calls; a label then reports the
             first alternative that matches at a word, not the longest).
+        gate: Scan for start words where one of their patterns matches,
+            case-sensitively on ASCII text where that is the same (faster);
+            False scans for every start word and tries its patterns there,
+            always ignoring case. The matches are the same.
 
     Examples:
         >>> idx = PhraseIndex([("p", r"keeps? (?:dropping|crashing)"), ("q", r"again")])
@@ -545,19 +650,24 @@ class PhraseIndex:
         [(3, 17, 'p'), (18, 23, 'q'), (28, 33, 'q')]
     """
 
-    def __init__(self, entries: Iterable[tuple[str, str]], *, group: bool = True) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str]], *, group: bool = True, gate: bool = True) -> None:
+        self.entries = tuple(entries)
+        self.group = group
         grouped: dict[str, dict[str, list[str]]] = {}
-        self.anywhere: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = []
-        for label, pattern in entries:
+        self.anywhere: list[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str]]] = []
+        for label, pattern in self.entries:
             words = first_words(pattern)
             if words is None:
                 try:
                     lits = _required_literals(_SRE_PARSER.parse(pattern).data) or set()
                 except re.error:
                     lits = set()
-                rx = re.compile(rf"(?<![\w'])(?:{pattern})(?![\w'])", re.IGNORECASE)
+                source = rf"(?<![\w'])(?:{pattern})(?![\w'])"
+                rx = re.compile(source, re.IGNORECASE)
+                # on lower-cased ASCII text, the same without IGNORECASE (see _lower_ascii_only)
+                twin = re.compile(source) if gate and _lower_ascii_only(source) else rx
                 # gate: a match needs one of these substrings (none known: always run)
-                self.anywhere.append((label, rx, tuple(sorted(lits))))
+                self.anywhere.append((label, rx, tuple(sorted(lits)), twin))
                 continue
             for w in words:
                 grouped.setdefault(w, {}).setdefault(label, []).append(pattern)
@@ -583,6 +693,45 @@ class PhraseIndex:
         self._starts = (
             re.compile(rf"(?<![\w'])(?:{word_trie_pattern(self.by_word)})(?![\w'])") if self.by_word else None
         )
+        # Faster: a scan that stops only at start words where one of their patterns matches, so
+        # the many start words with no match ("the", "i") cost no Python at all. Each word's
+        # union is tried from the word's start by a lookahead inside a fixed-width lookbehind.
+        # Patterns with group references can't be joined safely: those keep the plain scan.
+        # The gated scans are large: each is compiled on first use (and once per process).
+        self._unions: dict[str, str] | None = None
+        self._scans: dict[bool, re.Pattern[str] | None] = {}  # ASCII text? -> its gated scan
+        self._distinct = {rx.pattern for entry in self.by_word.values() for _, rx in entry}
+        if gate and self._distinct and not any(_has_group_ref(pattern) for pattern in self._distinct):
+            self._unions = {
+                w: union.pattern if (union := self._any.get(w)) is not None else entry[0][1].pattern
+                for w, entry in self.by_word.items()
+            }
+
+    @property
+    def _gated(self) -> bool:
+        return self._unions is not None
+
+    def _gated_scan(self, ascii_text: bool) -> re.Pattern[str]:
+        """The gated scan for lower-cased ASCII text, or for any text: a separator, then a start word."""
+        unions = self._unions
+        assert unions is not None
+        scans = self._scans
+        if ascii_text:
+            if True not in scans:
+                # On lower-cased ASCII text, patterns that name no upper-case letter (nor a case
+                # variant of one) match the same without IGNORECASE, which ``re`` runs much faster.
+                scans[True] = None
+                if all(_lower_ascii_only(pattern) for pattern in self._distinct):
+                    gates = {w: f"(?-i:{pattern})" for w, pattern in unions.items()}
+                    scans[True] = _compile_scan(rf"[^\w'](?:{word_trie_pattern(self.by_word, gates)})")
+            scan = scans[True]
+            if scan is not None:
+                return scan
+        if False not in scans:
+            scans[False] = _compile_scan(rf"[^\w'](?:{word_trie_pattern(self.by_word, unions)})")
+        scan = scans[False]
+        assert scan is not None
+        return scan
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
         """``(start, end, label)`` of every match, sorted; ``text`` should use ``'`` apostrophes.
@@ -597,33 +746,65 @@ class PhraseIndex:
             >>> idx.find("again and again", 1), idx.find("again and again", 0, 12)
             ([(10, 15, 'q')], [(0, 5, 'q')])
         """
-        low = text.lower()
-        if len(low) != len(text):
-            low = text  # rare characters whose lower case is longer: match case-insensitively as is
-        stop = len(low) if end is None else end
+        return self._find(_lower(text), start, len(text) if end is None else end)
+
+    def find_ranges(self, text: str, ranges: Sequence[tuple[int, int]]) -> list[list[tuple[int, int, str]]]:
+        """:meth:`find` for each ``(start, end)`` range of one text, with one scan for them all.
+
+        Examples:
+            >>> idx = PhraseIndex([("q", r"again")])
+            >>> idx.find_ranges("again and again", [(0, 12), (1, 15)])
+            [[(0, 5, 'q')], [(10, 15, 'q')]]
+        """
+        if len(ranges) < 2:
+            return [self.find(text, s, e) for s, e in ranges]
+        found = self._find(_lower(text), min(s for s, _ in ranges), max(e for _, e in ranges))
+        # each range keeps what its own find would: matches starting in it and ending by its end
+        return [[m for m in found if s <= m[0] < e and m[1] <= e] for s, e in ranges]
+
+    def _find(self, low: str, start: int, stop: int) -> list[tuple[int, int, str]]:
         by_word = self.by_word
         out: list[tuple[int, int, str]] = []
-        if self._starts is not None:
+        starts = self._starts
+        if starts is not None:
             gates = self._any
+            if self._unions is None:
+                scan, skip, from_ = starts, 0, start
+            else:
+                # ASCII ``low`` is lower case (see _lower). The gated scan matches the character
+                # before a word (a separator, so ``re`` skips ahead in C): a word at the very
+                # start has none, and is looked at the plain way.
+                scan, skip, from_ = self._gated_scan(low.isascii()), 1, max(start - 1, 0)
+                head = starts.match(low, 0) if start == 0 < stop else None
+                if head is not None:
+                    word = head.group()
+                    union = gates.get(word)
+                    if union is None or union.match(low, 0) is not None:
+                        for label, rx in by_word[word]:
+                            mm = rx.match(low, 0)
+                            if mm is not None and mm.end() <= stop:
+                                out.append((0, mm.end(), label))
             # A start word is a whole run of [\w'] characters, so the runs found from
             # ``start`` on are those the scan of the whole text finds there.
-            for m in self._starts.finditer(low, start):
-                pos = m.start()
+            for m in scan.finditer(low, from_):
+                pos = m.start() + skip
                 if pos >= stop:
                     break
-                word = m.group()
-                union = gates.get(word)
-                if union is not None and union.match(low, pos) is None:
-                    continue
+                word = m.group()[skip:] if skip else m.group()
+                if not skip:
+                    union = gates.get(word)
+                    if union is not None and union.match(low, pos) is None:
+                        continue
                 for label, rx in by_word[word]:  # one alternation per label: one match per (label, word)
                     mm = rx.match(low, pos)
                     if mm is not None and mm.end() <= stop:
                         out.append((pos, mm.end(), label))
-        for label, rx, gate in self.anywhere:
+        ascii_text = bool(self.anywhere) and low.isascii()
+        for label, rx, gate, twin in self.anywhere:
             if gate and not any(g in low for g in gate):
                 continue
             # finditer's matches don't overlap: scanned from 0 as always, only those in range kept
-            for mm in rx.finditer(low):
+            for mm in (twin if ascii_text else rx).finditer(low):
                 if mm.start() >= stop:
                     break
                 if mm.start() >= start and mm.end() <= stop:

@@ -354,9 +354,11 @@ class Intensity(JsonSettings):
         # phrase cues and word hashes of the whole doc, read once for all its segments
         text = doc_text(doc).replace("’", "'")
         cols = doc.to_array([LOWER, LEMMA, ORTH]).tolist()
-        for span in doc.spans[self.span_key]:
-            cs, ce = span.start_char, span.end_char
-            inside = self._index.find(text, cs, ce)  # the segment's matches, the text around it read too
+        spans = list(doc.spans[self.span_key])
+        ranges = [(span.start_char, span.end_char) for span in spans]
+        # each segment's matches (the text around it read too), from one scan of the doc
+        found = self._index.find_ranges(text, ranges)
+        for span, (cs, ce), inside in zip(spans, ranges, found, strict=True):
             cues = self._cues(span, text[cs:ce], inside, cols)
             sent = self._sentiment(doc, span.start, span.end, cols, 0)
             ext = span._

@@ -53,13 +53,13 @@ class LookupLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        orths = doc.to_array(ORTH)
+        orths = doc.to_array(ORTH).tolist()
         cache = self._cache
-        lemmas = np.fromiter(
-            (cache[o] if o in cache else self._resolve(o) for o in orths.tolist()),
-            dtype=np.uint64,
-            count=len(orths),
-        )
+        try:
+            values = list(map(cache.__getitem__, orths))  # every word seen before: the usual case
+        except KeyError:
+            values = [cache[o] if o in cache else self._resolve(o) for o in orths]
+        lemmas = np.array(values, dtype=np.uint64)
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
