@@ -148,11 +148,11 @@ class Corpus(Sequence[Interaction]):
         parse_report: the report of the read that produced them.
     """
 
-    def __init__(self, interactions: Iterable[Interaction] = (), parse_report: ParseReport | None = None) -> None:
+    def __init__(
+        self, interactions: Iterable[Interaction] = (), parse_report: ParseReport | None = None
+    ) -> None:
         self._items: list[Interaction] = list(interactions)
-        self.parse_report = parse_report or ParseReport(
-            n_read=len(self._items), n_parsed=len(self._items)
-        )
+        self.parse_report = parse_report or ParseReport(n_read=len(self._items), n_parsed=len(self._items))
 
     # -- sequence protocol -------------------------------------------------
     def __len__(self) -> int:

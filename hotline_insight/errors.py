@@ -45,28 +45,16 @@ class Errors(metaclass=_CodedMeta):
 
     # ingest: sources
     E101 = "Can't read {source}: {reason}. Check that the path exists and is readable."
-    E102 = (
-        "No input found for {source!r}. Pass a file, a directory, a glob pattern "
-        "or a pandas DataFrame."
-    )
-    E103 = (
-        "Unknown format {value!r}. Expected one of: {expected}. "
-        "See hotline_insight.available_formats()."
-    )
+    E102 = "No input found for {source!r}. Pass a file, a directory, a glob pattern or a pandas DataFrame."
+    E103 = "Unknown format {value!r}. Expected one of: {expected}. See hotline_insight.available_formats()."
     E104 = (
         "Can't tell the format of {source}: no parser recognised its content. "
         "Pass format= with one of: {expected}."
     )
     E105 = "The 'on_error' parameter must be one of {expected}. Got {value!r} instead."
     E106 = "{n_failed} of {n_read} records could not be parsed:\n{listing}"
-    E107 = (
-        "The '{name}' option is not understood by the {fmt!r} parser. "
-        "Options it accepts: {expected}."
-    )
-    E108 = (
-        "Unknown timezone {value!r}. Pass an IANA name such as 'UTC' or "
-        "'Europe/Berlin'."
-    )
+    E107 = "The '{name}' option is not understood by the {fmt!r} parser. Options it accepts: {expected}."
+    E108 = "Unknown timezone {value!r}. Pass an IANA name such as 'UTC' or 'Europe/Berlin'."
     E109 = "The '{name}' option must be {expected}. Got {value!r} instead."
     E110 = (
         "A DataFrame source needs format='generic' (or a format whose parser "
@@ -99,10 +87,7 @@ class Errors(metaclass=_CodedMeta):
         "Customers table {source} has no {what} column: looked for {expected}; the "
         "table has {columns}. Pass {param}='<column name>'."
     )
-    E313 = (
-        "The '{param}' column {value!r} is not in customers table {source}. "
-        "The table has {columns}."
-    )
+    E313 = "The '{param}' column {value!r} is not in customers table {source}. The table has {columns}."
     E314 = "Customers table {source}, row {row}: {reason}"
     E315 = "Customers table {source} has {n_problems} invalid rows:\n{listing}"
     E316 = (
@@ -151,7 +136,9 @@ class Errors(metaclass=_CodedMeta):
         "Unknown grouping {value!r} for TopicModel.topics_by. Expected one of {expected}, or a "
         "column of the grievances frame."
     )
-    E531 = "TopicModel.{method} needs a {column!r} column in the frame it is given; its columns are {columns}."
+    E531 = (
+        "TopicModel.{method} needs a {column!r} column in the frame it is given; its columns are {columns}."
+    )
     E532 = "Can't save the topic model to {source}: {reason}."
     # analytics: customers, repeats, links, trends, change, impact (hotline_insight.analytics)
     E550 = "The '{name}' argument of {func}() must be {expected}. Got {value!r} instead."
@@ -227,17 +214,13 @@ class Errors(metaclass=_CodedMeta):
     E606 = "The '{name}' setting of hotline_redactor must be {expected}. Got {value!r} instead."
     # report: document model and renderers (hotline_insight.report)
     E1001 = "The '{name}' field of {owner} must be {expected}. Got {value!r} instead."
-    E1002 = (
-        "{owner} has {got} {what} but {expected} were expected: give exactly one value for each "
-        "{per}."
-    )
+    E1002 = "{owner} has {got} {what} but {expected} were expected: give exactly one value for each {per}."
     E1003 = (
         "{owner} '{name}' holds a non-finite number at position {index}: values must be finite. "
         "Use None (or NaN) for a missing value; it is shown as missing, never as a number."
     )
     E1004 = (
-        "Table column {column!r} has format {kind!r}, but row {row} holds {value} there. "
-        "Expected {expected}."
+        "Table column {column!r} has format {kind!r}, but row {row} holds {value} there. Expected {expected}."
     )
     E1005 = "Duplicate {what} {value!r} in the report: each {what} must be unique."
     E1006 = (
@@ -263,25 +246,19 @@ class Errors(metaclass=_CodedMeta):
         "Marker {label} at {value!r} is outside the line chart's x axis ({low} to {high}). "
         "Expected {expected}."
     )
-    E1014 = (
-        "The x values of a line chart must be {expected}. Got {value} instead (position {index})."
-    )
+    E1014 = "The x values of a line chart must be {expected}. Got {value} instead (position {index})."
     E1015 = (
         "The direction of figure {label} is {value!r} but its change is {change}: expected "
         "{expected}. Leave direction out to derive it from the change."
     )
     E1016 = "{owner} needs at least one {what}. Got none."
-    E1017 = (
-        "{owner} '{name}' holds a negative value at position {index}: {reason}. Expected values "
-        ">= 0."
-    )
+    E1017 = "{owner} '{name}' holds a negative value at position {index}: {reason}. Expected values >= 0."
     E1018 = (
         "The 'assets' folder of a Markdown report must be a relative folder name without '..' "
         "(such as 'report_files'). Got {value!r} instead."
     )
     E1019 = (
-        "Can't convert column {column!r} of the DataFrame for a report table: {reason}. Expected "
-        "{expected}."
+        "Can't convert column {column!r} of the DataFrame for a report table: {reason}. Expected {expected}."
     )
     # the quarterly report and the command line (hotline_insight.report.quarterly, .cli): E1020-E1049
     E1020 = "The '{name}' argument of {func}() must be {expected}. Got {value!r} instead."
@@ -341,9 +318,7 @@ class Errors(metaclass=_CodedMeta):
         "files were removed and every partition is as it was."
     )
     E1110 = "The {table} frame given to the store lacks column(s) {missing}; it needs {expected}."
-    E1111 = (
-        "Column {column!r} of the {table} frame can't be stored as {expected}: {reason}."
-    )
+    E1111 = "Column {column!r} of the {table} frame can't be stored as {expected}: {reason}."
     E1112 = "This store writer is {state}; open a new one with Store.writer()."
     E1113 = "The '{name}' argument of {func}() must be {expected}. Got {value!r} instead."
     E1114 = (
@@ -356,13 +331,12 @@ class Errors(metaclass=_CodedMeta):
         "{func}() needs an active SparkSession; got an object of type {value}. Create one with "
         "hotline_insight.spark.get_session() or SparkSession.builder.getOrCreate()."
     )
-    E1117 = (
-        "The Spark job {stage} failed: {reason}. The store was not changed."
-    )
+    E1117 = "The Spark job {stage} failed: {reason}. The store was not changed."
     E1118 = (
         "The '{name}' argument of {func}() must be a path that every Spark executor can read; "
         "{value!r} is not an existing {expected}."
     )
+
 
 class Warnings(metaclass=_CodedMeta):
     """Warning message catalogue."""
@@ -371,10 +345,7 @@ class Warnings(metaclass=_CodedMeta):
         "{source}: {n} naive timestamp(s) with no timezone were read as {tz}. "
         "Pass timezone='<IANA name>' to say which zone the source writes."
     )
-    W102 = (
-        "{source} is not valid UTF-8; decoded as {encoding}. Pass encoding= if "
-        "that is wrong."
-    )
+    W102 = "{source} is not valid UTF-8; decoded as {encoding}. Pass encoding= if that is wrong."
     W103 = "{source}: {n} record(s) merged into earlier records with the same id."
     W104 = "{source}: {detail}"
     W105 = (
@@ -422,8 +393,7 @@ class Warnings(metaclass=_CodedMeta):
         "out of the quarterly report."
     )
     W404 = (
-        "{n} contact(s) have no created_at; they are counted in the data-quality appendix but in no "
-        "quarter."
+        "{n} contact(s) have no created_at; they are counted in the data-quality appendix but in no quarter."
     )
     # store, streaming and Spark: W501-W509
     W501 = (

@@ -265,4 +265,3 @@ def extract_grievances(
     n_turns = sum(len(i.turns) for i in interactions)
     show = progress if progress is not None else (n_turns > 1000 and sys.stderr.isatty())
     return extractor.run(interactions, n_process=n_process, progress=show)
-

@@ -57,8 +57,7 @@ class _Record(BaseModel):
 def _utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(
-            "datetime must be timezone-aware; parsers convert naive source times "
-            "with the timezone= option"
+            "datetime must be timezone-aware; parsers convert naive source times with the timezone= option"
         )
     return value.astimezone(dt.UTC)
 
@@ -72,7 +71,9 @@ class _UtcDatetime:
     """
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.union_schema(
             [
                 core_schema.datetime_schema(tz_constraint=0, strict=True),
@@ -91,7 +92,9 @@ class _Fields:
     """
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.json_or_python_schema(
             json_schema=core_schema.dict_schema(core_schema.str_schema(), core_schema.any_schema()),
             python_schema=core_schema.is_instance_schema(Mapping),
@@ -242,8 +245,7 @@ class Interaction(_Record):
         for expected, turn in enumerate(turns):
             if turn.position != expected:
                 raise ValueError(
-                    f"turn positions must run 0, 1, 2, ...; turn {expected} has "
-                    f"position {turn.position}"
+                    f"turn positions must run 0, 1, 2, ...; turn {expected} has position {turn.position}"
                 )
         return turns
 

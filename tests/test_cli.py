@@ -199,7 +199,9 @@ def test_analyze_writes_the_report_and_tables(analyzed: Path) -> None:
         if path.is_file() and "store" not in path.relative_to(out).parts:  # the store's manifest has run ids
             assert path.read_bytes() == (again / path.relative_to(out)).read_bytes(), path.name
     for table in ("interactions", "grievances", "aggregates"):
-        pd.testing.assert_frame_equal(hi.Store(out / "store").read(table), hi.Store(again / "store").read(table))
+        pd.testing.assert_frame_equal(
+            hi.Store(out / "store").read(table), hi.Store(again / "store").read(table)
+        )
 
 
 def test_analyze_again_reads_nothing_twice(analyzed: Path) -> None:

@@ -19,7 +19,9 @@ from hotline_insight.records import (
 UTC = dt.UTC
 
 
-def rec(i: int, *, channel: str = "call", day: int = 1, month: int = 1, customer: str | None = None) -> Interaction:
+def rec(
+    i: int, *, channel: str = "call", day: int = 1, month: int = 1, customer: str | None = None
+) -> Interaction:
     return Interaction(
         id=f"r{i}",
         source=SourceRef(format="zendesk_json", path="t.json", index=i),
@@ -27,8 +29,21 @@ def rec(i: int, *, channel: str = "call", day: int = 1, month: int = 1, customer
         created_at=dt.datetime(2026, month, day, 12, tzinfo=UTC),
         customer_id=customer,
         turns=(
-            Turn(position=0, role="customer", text=f"problem {i} — naïve café", at=dt.datetime(2026, month, day, 12, tzinfo=UTC)),
-            Turn(position=1, role="agent", text="sorry", start_s=1.25, end_s=3.5, meta={"conf": 0.9}, is_public=False),
+            Turn(
+                position=0,
+                role="customer",
+                text=f"problem {i} — naïve café",
+                at=dt.datetime(2026, month, day, 12, tzinfo=UTC),
+            ),
+            Turn(
+                position=1,
+                role="agent",
+                text="sorry",
+                start_s=1.25,
+                end_s=3.5,
+                meta={"conf": 0.9},
+                is_public=False,
+            ),
         ),
         tags=("billing", "vip"),
         satisfaction=Satisfaction(score=0.25, raw="2", scale="1-5"),

@@ -182,7 +182,8 @@ def test_a_policy_the_agent_names_is_linked_to_the_customers_complaint(nlp) -> N
     )
     found = hi.extract_grievances([call], nlp=nlp)
     assert found and all(
-        [(p.id, p.method) for p in g.policies] == [("pol_tech_support_fee", "same_interaction")] for g in found
+        [(p.id, p.method) for p in g.policies] == [("pol_tech_support_fee", "same_interaction")]
+        for g in found
     )
     # the agent's words never become a grievance, and nothing of them is kept
     assert all(g.turn_position == 0 for g in found)
@@ -221,9 +222,7 @@ def test_theme_links_need_the_policy_to_apply_and_known_themes(catalog: hi.Catal
     assert [p.id for p in ex._theme_policy(["pay_to_opt_out"], hub, feb)] == ["pol_paper_bill_fee"]
     assert ex._theme_policy(["defect"], hub, feb) == ()
 
-    bad = hi.Catalog.from_dict(
-        {"policies": [{"id": "p", "name": "P", "themes": ["no_such_theme"]}]}
-    )
+    bad = hi.Catalog.from_dict({"policies": [{"id": "p", "name": "P", "themes": ["no_such_theme"]}]})
     with pytest.raises(hi.ConfigError, match="E705"):
         GrievanceExtractor(catalog=bad).policy_themes  # noqa: B018
 
@@ -234,9 +233,17 @@ def test_agent_scripts_are_not_grievances(nlp) -> None:  # type: ignore[no-untyp
         source=SourceRef(format="plain_text"),
         channel="call",
         turns=(
-            Turn(position=0, role="agent", text="Thank you for calling Larkspur, my name is Dana, how can I help?"),
+            Turn(
+                position=0,
+                role="agent",
+                text="Thank you for calling Larkspur, my name is Dana, how can I help?",
+            ),
             Turn(position=1, role="customer", text="Hi, I'd like to know your opening hours please."),
-            Turn(position=2, role="agent", text="Is there anything else I can help you with today? Have a great day."),
+            Turn(
+                position=2,
+                role="agent",
+                text="Is there anything else I can help you with today? Have a great day.",
+            ),
         ),
     )
     assert len(hi.extract_grievances([call], nlp=nlp)) == 0
@@ -276,11 +283,17 @@ EMAILS = st.builds(
     st.from_regex(r"[a-z][a-z0-9._]{2,10}", fullmatch=True),
     st.from_regex(r"[a-z]{3,10}", fullmatch=True),
 )
-PHONES = st.builds(lambda a, b, c: f"({a}) {b}-{c}", st.integers(201, 989), st.integers(200, 999), st.integers(1000, 9999))
+PHONES = st.builds(
+    lambda a, b, c: f"({a}) {b}-{c}", st.integers(201, 989), st.integers(200, 999), st.integers(1000, 9999)
+)
 
 
 @settings(max_examples=25, deadline=None)
-@given(email=EMAILS, phone=PHONES, filler=st.sampled_from(["My bill is wrong", "I was charged twice", "Nobody called me back"]))
+@given(
+    email=EMAILS,
+    phone=PHONES,
+    filler=st.sampled_from(["My bill is wrong", "I was charged twice", "Nobody called me back"]),
+)
 def test_generated_personal_data_never_reaches_a_grievance(nlp, email: str, phone: str, filler: str) -> None:  # type: ignore[no-untyped-def]
     text = f"{filler}! Email me at {email} or call {phone}, this is unacceptable."
     found = hi.extract_grievances([text], nlp=nlp)

@@ -29,7 +29,9 @@ def test_import_is_lazy_and_fast() -> None:
         "heavy = [m for m in ('pandas', 'spacy', 'pyarrow', 'pydantic', 'bertopic', 'pyspark') if m in sys.modules]; "
         "print(dt, ','.join(heavy))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     seconds = float(out[0])
     heavy = out[1] if len(out) > 1 else ""
     assert heavy == "", f"import hotline_insight loaded {heavy}"

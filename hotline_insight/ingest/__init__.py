@@ -28,8 +28,20 @@ if TYPE_CHECKING:
 
 # Public objects are documented where users import them from.
 for _obj in (
-    FieldError, ParseContext, ParseOptions, Parser, get_parser, map_role, register,
-    registered_parsers, InteractionStream, detect_format, iter_interactions, read, ParseReport, SourceFile,
+    FieldError,
+    ParseContext,
+    ParseOptions,
+    Parser,
+    get_parser,
+    map_role,
+    register,
+    registered_parsers,
+    InteractionStream,
+    detect_format,
+    iter_interactions,
+    read,
+    ParseReport,
+    SourceFile,
 ):
     _obj.__module__ = __name__
 del _obj

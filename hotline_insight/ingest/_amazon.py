@@ -71,7 +71,9 @@ def load_document(src: SourceFile, ctx: ParseContext) -> dict[str, Any] | ParseF
     except json.JSONDecodeError as exc:
         rest = text[exc.pos :].rstrip()
         truncated = (
-            not rest or exc.msg.startswith("Unterminated string") or _PARTIAL_TOKEN.fullmatch(rest) is not None
+            not rest
+            or exc.msg.startswith("Unterminated string")
+            or _PARTIAL_TOKEN.fullmatch(rest) is not None
         )
         reason = ParseFailureReason.TRUNCATED if truncated else ParseFailureReason.MALFORMED_JSON
         what = "the JSON document ends early" if truncated else "not valid JSON"
@@ -119,7 +121,9 @@ def get_str(record: Mapping[str, Any], key: str, field: str, *, required: bool =
     value = record.get(key)
     if value is None or (required and value == ""):
         if required:
-            raise FieldError(ParseFailureReason.MISSING_FIELD, f"required field {field!r} is missing or empty")
+            raise FieldError(
+                ParseFailureReason.MISSING_FIELD, f"required field {field!r} is missing or empty"
+            )
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise _bad(field, "a string", value)
@@ -172,7 +176,9 @@ def span(
     )
     if ok:
         assert isinstance(begin, int) and isinstance(end, int)
-        return VendorIssue(text=content[begin:end], turn_position=position, start_char=begin, end_char=end), True
+        return VendorIssue(
+            text=content[begin:end], turn_position=position, start_char=begin, end_char=end
+        ), True
     return VendorIssue(text=text, turn_position=position), False
 
 
@@ -187,7 +193,11 @@ class VendorFindings:
     See :func:`span` for offsets that do not fit.
     """
 
-    _KEYS = (("IssuesDetected", None), ("OutcomesDetected", "outcomes"), ("ActionItemsDetected", "action_items"))
+    _KEYS = (
+        ("IssuesDetected", None),
+        ("OutcomesDetected", "outcomes"),
+        ("ActionItemsDetected", "action_items"),
+    )
 
     def __init__(self, offsets: tuple[str, str]) -> None:
         self.offsets = offsets
@@ -205,7 +215,11 @@ class VendorFindings:
                 chars = get_dict(item, "CharacterOffsets", f"{field}.CharacterOffsets")
                 text = get_str(item, "Text", f"{field}.Text")
                 found, ok = span(
-                    content, chars.get(self.offsets[0]), chars.get(self.offsets[1]), position=position, text=text
+                    content,
+                    chars.get(self.offsets[0]),
+                    chars.get(self.offsets[1]),
+                    position=position,
+                    text=text,
                 )
                 self.n_bad += not ok
                 if extra_key is None:
@@ -249,7 +263,9 @@ class VendorFindings:
 
 def other_fields(doc: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
     """The document's top-level fields a parser does not map, under snake_case names, for ``meta``."""
-    return {_camel_to_snake(key): value for key, value in doc.items() if key not in known and value is not None}
+    return {
+        _camel_to_snake(key): value for key, value in doc.items() if key not in known and value is not None
+    }
 
 
 def seconds(millis: float | None) -> float | None:
@@ -298,12 +314,19 @@ def characteristics(doc: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, A
         field = f"ConversationCharacteristics.{key}"
         if key == "Sentiment":
             block = get_dict(cc, key, field)
-            overall = _by_role(get_dict(block, "OverallSentiment", f"{field}.OverallSentiment"), "", f"{field}.OverallSentiment")
+            overall = _by_role(
+                get_dict(block, "OverallSentiment", f"{field}.OverallSentiment"),
+                "",
+                f"{field}.OverallSentiment",
+            )
             sentiment.update(overall)
             if overall:
                 sentiment["scale"] = "-5..5"
-            for sub, name in (("SentimentByPeriod", "by_period"), ("DetailsByParticipantRole", "by_participant_role"),
-                              ("DetailsByInteraction", "by_interaction")):
+            for sub, name in (
+                ("SentimentByPeriod", "by_period"),
+                ("DetailsByParticipantRole", "by_participant_role"),
+                ("DetailsByInteraction", "by_interaction"),
+            ):
                 if block.get(sub) is not None:
                     sentiment[name] = block[sub]
         elif key == "TotalConversationDurationMillis":
@@ -328,7 +351,9 @@ def characteristics(doc: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, A
         elif key == "TalkSpeed":
             block = get_dict(cc, key, field)
             details = get_dict(block, "DetailsByParticipant", f"{field}.DetailsByParticipant")
-            extra["talk_speed_wpm"] = _by_role(details, "AverageWordsPerMinute", f"{field}.DetailsByParticipant")
+            extra["talk_speed_wpm"] = _by_role(
+                details, "AverageWordsPerMinute", f"{field}.DetailsByParticipant"
+            )
         elif key == "TalkTime":
             block = get_dict(cc, key, field)
             details = get_dict(block, "DetailsByParticipant", f"{field}.DetailsByParticipant")

@@ -87,13 +87,40 @@ class ParseOptions:
 _ROLE_WORDS: dict[str, Role] = {}
 for _role, _words in {
     "agent": (
-        "agent", "rep", "representative", "advisor", "adviser", "associate", "csr",
-        "operator", "support", "staff", "internal", "employee", "specialist",
-        "consultant", "human_agent", "moderator", "company", "brand",
+        "agent",
+        "rep",
+        "representative",
+        "advisor",
+        "adviser",
+        "associate",
+        "csr",
+        "operator",
+        "support",
+        "staff",
+        "internal",
+        "employee",
+        "specialist",
+        "consultant",
+        "human_agent",
+        "moderator",
+        "company",
+        "brand",
     ),
     "customer": (
-        "customer", "caller", "client", "user", "end_user", "enduser", "member",
-        "consumer", "external", "visitor", "guest", "requester", "patient", "you",
+        "customer",
+        "caller",
+        "client",
+        "user",
+        "end_user",
+        "enduser",
+        "member",
+        "consumer",
+        "external",
+        "visitor",
+        "guest",
+        "requester",
+        "patient",
+        "you",
     ),
     "system": ("system", "ivr", "acd", "action", "notice", "queue", "recording", "workflow"),
     "bot": ("bot", "chatbot", "automated_agent", "virtual_agent", "assistant", "va", "automated"),
@@ -334,9 +361,7 @@ def get_parser(name: str) -> type[Parser]:
     try:
         return parsers[name]
     except KeyError:
-        raise ConfigError(
-            Errors.E103.format(value=name, expected=", ".join(sorted(parsers)))
-        ) from None
+        raise ConfigError(Errors.E103.format(value=name, expected=", ".join(sorted(parsers)))) from None
 
 
 def scrubbed(value: object) -> str:

@@ -94,7 +94,9 @@ def iter_csv_rows(fh: IO[str], *, delimiter: str = ",") -> Iterator[CsvRow | Csv
             return
         except csv.Error as exc:
             previous_end = reader.line_num
-            yield CsvProblem(ParseFailureReason.MALFORMED_CSV, f"row cannot be tokenised ({exc})", start, index)
+            yield CsvProblem(
+                ParseFailureReason.MALFORMED_CSV, f"row cannot be tokenised ({exc})", start, index
+            )
             index += 1
             continue
         previous_end = reader.line_num

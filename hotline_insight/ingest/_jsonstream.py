@@ -364,7 +364,9 @@ def iter_json_lines(fh: IO[str]) -> Iterator[JsonItem | JsonProblem]:
                 exc.pos >= len(stripped) - 1 or exc.msg.startswith("Unterminated string")
             )
             reason = ParseFailureReason.TRUNCATED if truncated else ParseFailureReason.MALFORMED_JSON
-            what = "the line ends in the middle of a JSON value" if truncated else f"malformed JSON ({exc.msg})"
+            what = (
+                "the line ends in the middle of a JSON value" if truncated else f"malformed JSON ({exc.msg})"
+            )
             yield JsonProblem(reason, what, number, start, index, False)
         else:
             yield JsonItem(value, number, start, index)

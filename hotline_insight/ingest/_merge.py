@@ -46,7 +46,9 @@ def merge_interactions(first: Interaction, second: Interaction) -> Interaction:
         # Two renderings of one conversation (an analysis and its redacted copy):
         # their texts differ, so a union would repeat every turn. Keep the safe one.
         return first if first_redacted else second
-    newer, older = (first, second) if (first.updated_at or _EPOCH) > (second.updated_at or _EPOCH) else (second, first)
+    newer, older = (
+        (first, second) if (first.updated_at or _EPOCH) > (second.updated_at or _EPOCH) else (second, first)
+    )
     data = newer.model_dump()
     for name, value in older.model_dump().items():
         if data.get(name) in (None, "", (), {}) and value not in (None, "", (), {}):

@@ -24,7 +24,6 @@ from ._report import ParseReport, ParseWarningRecord
 from ._source import SourceFile
 
 if TYPE_CHECKING:
-
     from ..corpus import Corpus
 
 __all__ = ["InteractionStream", "detect_format", "iter_interactions", "read"]
@@ -271,7 +270,8 @@ class InteractionStream(Iterator[Interaction]):
             if parser_cls is None:
                 reason = ParseFailureReason.BINARY if src.is_binary else ParseFailureReason.UNKNOWN_FORMAT
                 return fail(
-                    reason, Errors.E104.format(source=src.path, expected=", ".join(sorted(registered_parsers())))
+                    reason,
+                    Errors.E104.format(source=src.path, expected=", ".join(sorted(registered_parsers()))),
                 )
             parser = self._parser_for(parser_cls)
         if not getattr(parser, "binary", False) and src.is_binary:
@@ -421,7 +421,11 @@ def read(
     records: list[Interaction] = []
     registry = registered_parsers()
     for record in stream:
-        family = registry[record.source.format].family if record.source.format in registry else record.source.format
+        family = (
+            registry[record.source.format].family
+            if record.source.format in registry
+            else record.source.format
+        )
         key = (family, record.id)
         at = by_key.get(key)
         if at is None:

@@ -120,9 +120,7 @@ class ParseReport:
             "n_failed": self.n_failed,
             "n_merged": self.n_merged,
             "formats": dict(sorted(self.formats.items())),
-            "failures_by_reason": dict(
-                sorted(Counter(f.reason.value for f in self.failure_records).items())
-            ),
+            "failures_by_reason": dict(sorted(Counter(f.reason.value for f in self.failure_records).items())),
             "warnings": len(self.warnings),
         }
 

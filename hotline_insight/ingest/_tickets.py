@@ -440,5 +440,7 @@ def helpdesk_evidence(head: str) -> tuple[int, int]:
         (0, 3)
     """
     zendesk = len(set(_ZENDESK_ONLY_KEYS.findall(head)))
-    freshdesk = len({"cf_" if m.startswith("cf_") else m or "source" for m in _FRESHDESK_ONLY_KEYS.findall(head)})
+    freshdesk = len(
+        {"cf_" if m.startswith("cf_") else m or "source" for m in _FRESHDESK_ONLY_KEYS.findall(head)}
+    )
     return zendesk, freshdesk

@@ -242,9 +242,6 @@ def render_label(role: str, speaker: str | None) -> str:
     return f"{speaker} ({title})" if speaker else title
 
 
-
-
-
 _HELP = re.compile(r"\bhow (?:can|may|could|might) (?:i|we) (?:help|assist)", re.IGNORECASE)
 _IVR = re.compile(
     r"\bpress (?:\d|one|two|three|four|five|six|seven|eight|nine|zero|star|pound|hash)\b"

@@ -52,8 +52,14 @@ __all__ = ["CallAnalyticsParser"]
 
 _KNOWN = frozenset(
     {
-        "JobName", "JobStatus", "LanguageCode", "AccountId", "Transcript", "Categories",
-        "ConversationCharacteristics", "AnalyticsJobDetails",
+        "JobName",
+        "JobStatus",
+        "LanguageCode",
+        "AccountId",
+        "Transcript",
+        "Categories",
+        "ConversationCharacteristics",
+        "AnalyticsJobDetails",
     }
 )
 
@@ -114,12 +120,18 @@ class CallAnalyticsParser(Parser):
             if not isinstance(entry, Mapping):
                 raise FieldError(ParseFailureReason.INVALID_VALUE, f"field {where!r} must be an object")
             if "Content" not in entry:
-                raise FieldError(ParseFailureReason.MISSING_FIELD, f"required field '{where}.Content' is missing")
+                raise FieldError(
+                    ParseFailureReason.MISSING_FIELD, f"required field '{where}.Content' is missing"
+                )
             content = get_str(entry, "Content", f"{where}.Content") or ""
             label = get_str(entry, "ParticipantRole", f"{where}.ParticipantRole")
             meta: dict[str, Any] = {}
-            for key, name in (("Id", "id"), ("Sentiment", "vendor_sentiment"),
-                              ("LoudnessScores", "loudness_scores"), ("Redaction", "redaction")):
+            for key, name in (
+                ("Id", "id"),
+                ("Sentiment", "vendor_sentiment"),
+                ("LoudnessScores", "loudness_scores"),
+                ("Redaction", "redaction"),
+            ):
                 if entry.get(key) is not None:
                     meta[name] = entry[key]
             confidences = [
@@ -145,10 +157,17 @@ class CallAnalyticsParser(Parser):
         vendor = findings.annotations(doc, ctx)
         meta = other_fields(doc, _KNOWN)
         meta.update(
-            {name: doc[key] for key, name in (("JobStatus", "job_status"), ("AccountId", "account_id")) if doc.get(key)}
+            {
+                name: doc[key]
+                for key, name in (("JobStatus", "job_status"), ("AccountId", "account_id"))
+                if doc.get(key)
+            }
         )
-        skipped = get_list(get_dict(doc, "AnalyticsJobDetails", "AnalyticsJobDetails"), "Skipped",
-                           "AnalyticsJobDetails.Skipped")
+        skipped = get_list(
+            get_dict(doc, "AnalyticsJobDetails", "AnalyticsJobDetails"),
+            "Skipped",
+            "AnalyticsJobDetails.Skipped",
+        )
         if skipped:
             meta["skipped_analysis"] = skipped
         return Interaction(

@@ -90,8 +90,18 @@ _ROLES: dict[str, Role] = {
 }
 _KNOWN = frozenset(
     {
-        "Version", "Channel", "JobStatus", "AccountId", "LanguageCode", "Participants", "Transcript",
-        "Categories", "ConversationCharacteristics", "CustomerMetadata", "JobDetails", "ContentMetadata",
+        "Version",
+        "Channel",
+        "JobStatus",
+        "AccountId",
+        "LanguageCode",
+        "Participants",
+        "Transcript",
+        "Categories",
+        "ConversationCharacteristics",
+        "CustomerMetadata",
+        "JobDetails",
+        "ContentMetadata",
         "ContactSummary",
     }
 )
@@ -108,9 +118,20 @@ _E164 = re.compile(r"^\+\d{7,15}$")
 _EMAIL_KEY = re.compile(r"e-?mail", re.IGNORECASE)
 _PHONE_KEY = re.compile(r"phone|mobile|msisdn|caller_?id|callback_?number|\bani\b", re.IGNORECASE)
 _CTR_FIELDS = (
-    "ContactId", "InitialContactId", "PreviousContactId", "NextContactId", "RelatedContactId", "Channel",
-    "InitiationMethod", "InitiationTimestamp", "DisconnectTimestamp", "DisconnectReason", "Agent", "Queue",
-    "CustomerEndpoint", "Attributes",
+    "ContactId",
+    "InitialContactId",
+    "PreviousContactId",
+    "NextContactId",
+    "RelatedContactId",
+    "Channel",
+    "InitiationMethod",
+    "InitiationTimestamp",
+    "DisconnectTimestamp",
+    "DisconnectReason",
+    "Agent",
+    "Queue",
+    "CustomerEndpoint",
+    "Attributes",
 )
 
 
@@ -124,8 +145,11 @@ def load_ctr_index(path: str | os.PathLike[str]) -> tuple[dict[str, dict[str, An
     """
     root = Path(path)
     files = (
-        sorted(p for p in root.rglob("*") if p.is_file() and not any(
-            part.startswith(".") for part in p.relative_to(root).parts))
+        sorted(
+            p
+            for p in root.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        )
         if root.is_dir()
         else [root]
     )
@@ -267,8 +291,10 @@ class ContactLensParser(Parser):
         strong = '"CustomerMetadata"' in head or ('"Participants"' in head and '"ParticipantId"' in head)
         if strong and ('"Transcript"' in head or '"Channel"' in head or version):
             return 0.9
-        if version and '"Channel"' in head and (
-            version[1] in VERSIONS or version[1].split("-", 1)[0] in {"VOICE", "CHAT", "EMAIL"}
+        if (
+            version
+            and '"Channel"' in head
+            and (version[1] in VERSIONS or version[1].split("-", 1)[0] in {"VOICE", "CHAT", "EMAIL"})
         ):
             return 0.8
         return 0.0
@@ -364,7 +390,9 @@ class ContactLensParser(Parser):
         participants: dict[str, str] = {}
         for i, p in enumerate(get_list(doc, "Participants", "Participants")):
             if not isinstance(p, Mapping):
-                raise FieldError(ParseFailureReason.INVALID_VALUE, f"field 'Participants[{i}]' must be an object")
+                raise FieldError(
+                    ParseFailureReason.INVALID_VALUE, f"field 'Participants[{i}]' must be an object"
+                )
             pid = get_str(p, "ParticipantId", f"Participants[{i}].ParticipantId")
             role = get_str(p, "ParticipantRole", f"Participants[{i}].ParticipantRole")
             if pid and role:
@@ -374,20 +402,26 @@ class ContactLensParser(Parser):
         turns: list[Turn] = []
         findings = VendorFindings(("BeginOffsetChar", "EndOffsetChar"))
         events: list[dict[str, Any]] = []
-        seen_times: list[dt.datetime | None] = []  # of messages and events: a chat starts with its first event
+        seen_times: list[
+            dt.datetime | None
+        ] = []  # of messages and events: a chat starts with its first event
         for i, entry in enumerate(transcript):
             where = f"Transcript[{i}]"
             if not isinstance(entry, Mapping):
                 raise FieldError(ParseFailureReason.INVALID_VALUE, f"field {where!r} must be an object")
             pid = get_str(entry, "ParticipantId", f"{where}.ParticipantId")
-            label = get_str(entry, "ParticipantRole", f"{where}.ParticipantRole") or participants.get(pid or "")
+            label = get_str(entry, "ParticipantRole", f"{where}.ParticipantRole") or participants.get(
+                pid or ""
+            )
             at = ctx.time(entry.get("AbsoluteTime"))
             seen_times.append(at)
             kind = get_str(entry, "Type", f"{where}.Type")
             content_type = get_str(entry, "ContentType", f"{where}.ContentType")
             if "Content" not in entry or (kind or "").upper() == "EVENT":
                 if kind is None and content_type is None:
-                    raise FieldError(ParseFailureReason.MISSING_FIELD, f"required field '{where}.Content' is missing")
+                    raise FieldError(
+                        ParseFailureReason.MISSING_FIELD, f"required field '{where}.Content' is missing"
+                    )
                 events.append(
                     {
                         "type": kind,
@@ -400,8 +434,13 @@ class ContactLensParser(Parser):
             content = get_str(entry, "Content", f"{where}.Content") or ""
             position = len(turns)
             meta: dict[str, Any] = {}
-            for key, name in (("Id", "id"), ("Sentiment", "vendor_sentiment"), ("LoudnessScore", "loudness_scores"),
-                              ("Redaction", "redaction"), ("ContentType", "content_type")):
+            for key, name in (
+                ("Id", "id"),
+                ("Sentiment", "vendor_sentiment"),
+                ("LoudnessScore", "loudness_scores"),
+                ("Redaction", "redaction"),
+                ("ContentType", "content_type"),
+            ):
                 if entry.get(key) is not None:
                     meta[name] = entry[key]
             findings.add_turn(entry, content, position=position, where=where)
@@ -423,17 +462,25 @@ class ContactLensParser(Parser):
         for key, name in (("Version", "version"), ("JobStatus", "job_status"), ("AccountId", "account_id")):
             if doc.get(key) is not None:
                 meta[name] = doc[key]
-        for key, name in (("InstanceId", "instance_id"), ("InputS3Uri", "input_s3_uri"), ("InputFiles", "input_files")):
+        for key, name in (
+            ("InstanceId", "instance_id"),
+            ("InputS3Uri", "input_s3_uri"),
+            ("InputFiles", "input_files"),
+        ):
             if customer_meta.get(key) is not None:
                 meta[name] = customer_meta[key]
         if participants:
             meta["participants"] = [{"id": pid, "role": role} for pid, role in participants.items()]
-        output = get_str(get_dict(doc, "ContentMetadata", "ContentMetadata"), "Output", "ContentMetadata.Output")
+        output = get_str(
+            get_dict(doc, "ContentMetadata", "ContentMetadata"), "Output", "ContentMetadata.Output"
+        )
         if output:
             meta["output"] = output
         redacted = (output or "").lower() == "redacted" or bool(name_match and name_match["redacted"])
         meta["redacted"] = redacted
-        skipped = get_list(get_dict(doc, "JobDetails", "JobDetails"), "SkippedAnalysis", "JobDetails.SkippedAnalysis")
+        skipped = get_list(
+            get_dict(doc, "JobDetails", "JobDetails"), "SkippedAnalysis", "JobDetails.SkippedAnalysis"
+        )
         if skipped:
             meta["skipped_analysis"] = skipped
         if events:
@@ -452,7 +499,11 @@ class ContactLensParser(Parser):
             agent_id = self._join_ctr(record, ctx, meta, customer_keys)
             attributes = meta.get("attributes", {})
             customer_id = next(
-                (str(attributes[a]) for a in self._customer_attributes if attributes.get(a) not in (None, "")),
+                (
+                    str(attributes[a])
+                    for a in self._customer_attributes
+                    if attributes.get(a) not in (None, "")
+                ),
                 None,
             )
         created_at, created_source = _created_at(

@@ -58,6 +58,8 @@ from ._source import SourceFile
 __all__ = ["TranscribeParser", "assign_roles"]
 
 _SENTENCE_END = re.compile(r"[.?!…。？！]$")
+
+
 @dataclass
 class _Word:
     text: str
@@ -174,7 +176,9 @@ def _words(results: Mapping[str, Any]) -> tuple[list[_Word], str]:
             raise FieldError(ParseFailureReason.INVALID_VALUE, f"field {where!r} must be an object")
         alternatives = get_list(item, "alternatives", f"{where}.alternatives", required=True)
         if not alternatives or not isinstance(alternatives[0], Mapping):
-            raise FieldError(ParseFailureReason.INVALID_VALUE, f"field '{where}.alternatives' has no alternative")
+            raise FieldError(
+                ParseFailureReason.INVALID_VALUE, f"field '{where}.alternatives' has no alternative"
+            )
         best = alternatives[0]
         content = get_str(best, "content", f"{where}.alternatives[0].content") or ""
         confidence = get_number(best, "confidence", f"{where}.alternatives[0].confidence")

@@ -471,7 +471,9 @@ class _Zendesk(Parser):
                 start = 1
             else:
                 turns.append(
-                    make_turn(position=0, role="customer", speaker=requester_text, text=description, at=created)
+                    make_turn(
+                        position=0, role="customer", speaker=requester_text, text=description, at=created
+                    )
                 )
         role = self._role
         for i in range(start, len(comments)):

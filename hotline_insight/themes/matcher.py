@@ -324,7 +324,8 @@ def _rewrite_lemmas(pattern: Sequence[dict[str, Any]], lang: str) -> list[dict[s
                 del spec["LEMMA"]
             elif isinstance(lemma, dict) and set(lemma) <= {"IN", "NOT_IN"}:
                 spec["LOWER"] = {
-                    key: sorted({f for item in items for f in _forms(item, lang)}) for key, items in lemma.items()
+                    key: sorted({f for item in items for f in _forms(item, lang)})
+                    for key, items in lemma.items()
                 }
                 del spec["LEMMA"]
         out.append(spec)
@@ -350,9 +351,7 @@ def _key_slots(slots: Sequence[Slot]) -> tuple[int, ...]:
     required = [k for k, slot in enumerate(slots) if () not in slot and (_NUMBER,) not in slot]
     for banned in (_CLOSED_CLASS | _COMMON, _CLOSED_CLASS):
         keys = tuple(
-            k
-            for k in required
-            if not any(o[0] in banned or not o[0][:1].isalpha() for o in slots[k])
+            k for k in required if not any(o[0] in banned or not o[0][:1].isalpha() for o in slots[k])
         )
         if keys:
             return keys
@@ -390,7 +389,9 @@ def _key_run(slots: Sequence[Slot]) -> tuple[int, int] | None:
     return best[1] if best is not None else None
 
 
-def _fallback_anchors(pattern: Sequence[dict[str, Any]], lang: str, tokenize: Tokenize) -> tuple[tuple[str, ...], ...]:
+def _fallback_anchors(
+    pattern: Sequence[dict[str, Any]], lang: str, tokenize: Tokenize
+) -> tuple[tuple[str, ...], ...]:
     """Word sequences of the pattern's most selective required token (one of them must occur)."""
     best: Slot | None = None
     for spec in pattern:
@@ -447,7 +448,11 @@ def _compile(cue_sets: Sequence[_CueSet], lang: str, tokenize: Tokenize) -> _Com
                 add(rule, slots)
             else:
                 fallbacks.append(
-                    _Fallback(rule, _rewrite_lemmas(cue.pattern, lang), _fallback_anchors(cue.pattern, lang, tokenize))
+                    _Fallback(
+                        rule,
+                        _rewrite_lemmas(cue.pattern, lang),
+                        _fallback_anchors(cue.pattern, lang, tokenize),
+                    )
                 )
     return _Compiled(
         rules=tuple(rules),
@@ -631,7 +636,9 @@ class CueMatcher:
         self._phrase_matcher = None
         self._ids = tuple(c.id for c in self._cue_sets(taxonomy))
 
-    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *, nlp: Language | None = None) -> None:
+    def initialize(
+        self, get_examples: Callable[[], Iterable[Any]] | None = None, *, nlp: Language | None = None
+    ) -> None:
         """Compile the taxonomy's cues now rather than on first use (spaCy calls this from ``nlp.initialize()``)."""
         self._build()
 
@@ -710,7 +717,9 @@ class CueMatcher:
         assert self._phrase_matcher is not None
         matches = self._phrase_matcher(doc)
         spans = self._spans(doc, matches) if matches or self._always else []
-        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, attrs={"order": self._ids}, spans=spans)
+        doc.spans[self.spans_key] = SpanGroup(
+            doc, name=self.spans_key, attrs={"order": self._ids}, spans=spans
+        )
         return doc
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:

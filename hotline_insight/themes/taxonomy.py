@@ -151,7 +151,9 @@ def _pattern_problems(pattern: tuple[Mapping[str, Any], ...]) -> list[Problem]:
             for item in values:
                 if isinstance(item, str) and item != item.lower():
                     problems.append(
-                        Problem((index, attr), f"{attr} values are compared in lower case; write {item.lower()!r}")
+                        Problem(
+                            (index, attr), f"{attr} values are compared in lower case; write {item.lower()!r}"
+                        )
                     )
     return problems
 
@@ -253,9 +255,7 @@ class _CueSet(_Entry):
     def _pattern_forms(cls, value: object) -> object:
         if isinstance(value, list | tuple):
             # a bare token pattern is a list of mappings; a mapping item is the long form
-            return [
-                {"pattern": item} if isinstance(item, list | tuple) else item for item in value
-            ]
+            return [{"pattern": item} if isinstance(item, list | tuple) else item for item in value]
         return value
 
     @field_validator("phrases", mode="before")
@@ -505,7 +505,10 @@ class Taxonomy(_Entry):
             >>> merged.theme("refund").name, len(merged.themes) == len(base.themes) - 1
             ('Refunds', True)
         """
-        for kind, ids, index in (("theme", remove, self._theme_index), ("facet", remove_facets, self._facet_index)):
+        for kind, ids, index in (
+            ("theme", remove, self._theme_index),
+            ("facet", remove_facets, self._facet_index),
+        ):
             for id in ids:
                 if id not in index:
                     raise KeyError(Errors.E705.format(kind=kind, value=id, expected=preview(index)))
@@ -570,7 +573,9 @@ class Taxonomy(_Entry):
         try:
             return self._theme_index[id]
         except KeyError:
-            raise KeyError(Errors.E705.format(kind="theme", value=id, expected=preview(self._theme_index))) from None
+            raise KeyError(
+                Errors.E705.format(kind="theme", value=id, expected=preview(self._theme_index))
+            ) from None
 
     def facet(self, id: str) -> Facet:
         """The facet with this id.
@@ -585,7 +590,9 @@ class Taxonomy(_Entry):
         try:
             return self._facet_index[id]
         except KeyError:
-            raise KeyError(Errors.E705.format(kind="facet", value=id, expected=preview(self._facet_index))) from None
+            raise KeyError(
+                Errors.E705.format(kind="facet", value=id, expected=preview(self._facet_index))
+            ) from None
 
     def themes_frame(self) -> pd.DataFrame:
         """One row per theme, in taxonomy order.
@@ -615,7 +622,9 @@ def _entry_dict(entry: _CueSet) -> dict[str, Any]:
     data: dict[str, Any] = plain(entry.model_dump(mode="python", exclude_defaults=True))
     if entry.patterns:
         data["patterns"] = [
-            plain(list(p.pattern)) if p.weight == 1.0 else {"pattern": plain(list(p.pattern)), "weight": p.weight}
+            plain(list(p.pattern))
+            if p.weight == 1.0
+            else {"pattern": plain(list(p.pattern)), "weight": p.weight}
             for p in entry.patterns
         ]
     if entry.phrases:
@@ -624,7 +633,14 @@ def _entry_dict(entry: _CueSet) -> dict[str, Any]:
             for p in entry.phrases
         ]
     order = (
-        "id", "name", "description", "negatable", "phrase_attr", "phrases", "patterns", "examples",
+        "id",
+        "name",
+        "description",
+        "negatable",
+        "phrase_attr",
+        "phrases",
+        "patterns",
+        "examples",
         "negative_examples",
     )
     return {key: data[key] for key in order if key in data}

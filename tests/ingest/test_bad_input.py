@@ -37,21 +37,27 @@ def assert_clean(corpus: hi.Corpus) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.binary(max_size=400), fmt=st.sampled_from([None, *FORMATS]))
-def test_arbitrary_bytes_parse_or_fail_cleanly(tmp_path_factory: pytest.TempPathFactory, data: bytes, fmt: str | None) -> None:
+def test_arbitrary_bytes_parse_or_fail_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, fmt: str | None
+) -> None:
     tmp = tmp_path_factory.mktemp("bytes")
     assert_clean(read_bytes(tmp, "input.dat", data, fmt))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=st.text(max_size=300), fmt=st.sampled_from([None, *FORMATS]))
-def test_arbitrary_text_parses_or_fails_cleanly(tmp_path_factory: pytest.TempPathFactory, text: str, fmt: str | None) -> None:
+def test_arbitrary_text_parses_or_fails_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, text: str, fmt: str | None
+) -> None:
     tmp = tmp_path_factory.mktemp("text")
     assert_clean(read_bytes(tmp, "input.txt", text.encode("utf-8"), fmt))
 
 
 def _fixture_files() -> list[Path]:
     return sorted(
-        p for p in FIXTURES.rglob("*") if p.is_file() and "bad" not in p.parts and p.suffix in {".json", ".jsonl", ".csv"}
+        p
+        for p in FIXTURES.rglob("*")
+        if p.is_file() and "bad" not in p.parts and p.suffix in {".json", ".jsonl", ".csv"}
     )
 
 
@@ -115,10 +121,22 @@ def test_csv_exports_in_other_encodings(tmp_path: Path, encoding: str, bom: byte
 def test_impossible_timestamp_is_located(tmp_path: Path) -> None:
     page = {
         "tickets": [
-            {"id": 1, "subject": "a", "description": "b", "requester_id": 3, "via": {"channel": "web"},
-             "created_at": "2026-01-01T10:00:00Z"},
-            {"id": 2, "subject": "a", "description": "b", "requester_id": 3, "via": {"channel": "web"},
-             "created_at": "2026-02-30T10:00:00Z"},
+            {
+                "id": 1,
+                "subject": "a",
+                "description": "b",
+                "requester_id": 3,
+                "via": {"channel": "web"},
+                "created_at": "2026-01-01T10:00:00Z",
+            },
+            {
+                "id": 2,
+                "subject": "a",
+                "description": "b",
+                "requester_id": 3,
+                "via": {"channel": "web"},
+                "created_at": "2026-02-30T10:00:00Z",
+            },
         ]
     }
     corpus = read_bytes(tmp_path, "t.json", json.dumps(page, indent=1).encode())

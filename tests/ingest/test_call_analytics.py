@@ -51,6 +51,7 @@ def _doc(path: Path = CALL) -> dict[str, Any]:
 
 # -- the call ----------------------------------------------------------------------
 
+
 def test_call_fields() -> None:
     call = only(read(CALL))
     assert call.id == "retention-call-20240305-7781"
@@ -70,11 +71,31 @@ def test_call_fields() -> None:
     ("position", "role", "start_s", "end_s", "sentiment", "text"),
     [
         (0, "agent", 0.0, 4.12, "NEUTRAL", "[PII], my name is [PII], how can I help?"),
-        (1, "customer", 4.6, 11.85, "NEGATIVE", "Well, I'd like to cancel my subscription because the price went up again."),
-        (2, "agent", 12.18, 16.96, "MIXED", "That's very sad to hear. Can I offer you a 50% discount to stay with us?"),
+        (
+            1,
+            "customer",
+            4.6,
+            11.85,
+            "NEGATIVE",
+            "Well, I'd like to cancel my subscription because the price went up again.",
+        ),
+        (
+            2,
+            "agent",
+            12.18,
+            16.96,
+            "MIXED",
+            "That's very sad to hear. Can I offer you a 50% discount to stay with us?",
+        ),
         (3, "customer", 17.14, 19.86, "POSITIVE", "Hmm… that's actually a generous offer. Okay, I accept."),
-        (4, "agent", 20.1, 27.4, "POSITIVE",
-         "Wonderful. I've applied the discount to your account, and you'll get a confirmation e-mail today."),
+        (
+            4,
+            "agent",
+            20.1,
+            27.4,
+            "POSITIVE",
+            "Wonderful. I've applied the discount to your account, and you'll get a confirmation e-mail today.",
+        ),
         (5, "customer", 27.9, 28.1, "NEUTRAL", ""),
         (6, "customer", 28.4, 30.46, "POSITIVE", "Thank you, goodbye."),
     ],
@@ -115,24 +136,39 @@ def test_vendor_outcomes_and_action_items() -> None:
     vendor = only(read(CALL)).vendor
     assert vendor is not None
     assert vendor.extra["outcomes"] == [
-        {"text": "I've applied the discount to your account", "turn_position": 4, "start_char": 11, "end_char": 52}
+        {
+            "text": "I've applied the discount to your account",
+            "turn_position": 4,
+            "start_char": 11,
+            "end_char": 52,
+        }
     ]
     assert vendor.extra["action_items"] == [
-        {"text": "you'll get a confirmation e-mail today", "turn_position": 4, "start_char": 58, "end_char": 96}
+        {
+            "text": "you'll get a confirmation e-mail today",
+            "turn_position": 4,
+            "start_char": 58,
+            "end_char": 96,
+        }
     ]
 
 
 def test_vendor_categories_sentiment_characteristics_and_summary() -> None:
     vendor = only(read(CALL)).vendor
     assert vendor is not None
-    assert vendor.categories == ("cancellation-intent", "retention-offer-accepted")  # " retention..." stripped
+    assert vendor.categories == (
+        "cancellation-intent",
+        "retention-offer-accepted",
+    )  # " retention..." stripped
     assert set(vendor.extra["matched_details"]) == {"cancellation-intent", "retention-offer-accepted"}
     assert vendor.sentiment["agent"] == 2.5
     assert vendor.sentiment["customer"] == -0.8
     assert vendor.sentiment["scale"] == "-5..5"
     assert len(vendor.sentiment["by_period"]["QUARTER"]["CUSTOMER"]) == 4
     assert vendor.extra["interruptions"] == {
-        "total_count": 1, "total_time_s": 0.9, "count_by_interrupter": {"customer": 1}
+        "total_count": 1,
+        "total_time_s": 0.9,
+        "count_by_interrupter": {"customer": 1},
     }
     assert vendor.extra["non_talk_time"] == {"total_time_s": 0.33, "n_instances": 1}
     assert vendor.extra["talk_speed_wpm"] == {"agent": 152.0, "customer": 139.0}
@@ -197,6 +233,7 @@ def test_customer_option_can_relabel_roles() -> None:
 
 # -- detection ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", OWN, ids=lambda p: p.name)
 def test_detected_as_call_analytics(path: Path) -> None:
     detected = hi.detect_format(SourceFile(path))
@@ -226,6 +263,7 @@ def test_long_call_detected_when_job_name_is_past_the_head() -> None:
 
 # -- bad input ---------------------------------------------------------------------
 
+
 def _with(change: Any) -> str:
     doc = _doc()
     change(doc)
@@ -246,20 +284,33 @@ def _with(change: Any) -> str:
         (_with(lambda d: d["Transcript"].append("x")), ParseFailureReason.INVALID_VALUE),
         (_with(lambda d: d["Transcript"][3].pop("Content")), ParseFailureReason.MISSING_FIELD),
         (_with(lambda d: d["Transcript"][3].update(Content=["a"])), ParseFailureReason.INVALID_VALUE),
-        (_with(lambda d: d["Transcript"][3].update(BeginOffsetMillis="soon")), ParseFailureReason.INVALID_VALUE),
+        (
+            _with(lambda d: d["Transcript"][3].update(BeginOffsetMillis="soon")),
+            ParseFailureReason.INVALID_VALUE,
+        ),
         (_with(lambda d: d["Transcript"][3].update(EndOffsetMillis=-5)), ParseFailureReason.INVALID_VALUE),
-        (_with(lambda d: d["Transcript"][1].update(IssuesDetected={"Begin": 1})), ParseFailureReason.INVALID_VALUE),
+        (
+            _with(lambda d: d["Transcript"][1].update(IssuesDetected={"Begin": 1})),
+            ParseFailureReason.INVALID_VALUE,
+        ),
         (_with(lambda d: d["Transcript"][1]["IssuesDetected"].append(3)), ParseFailureReason.INVALID_VALUE),
         (_with(lambda d: d["Categories"].update(MatchedCategories="x")), ParseFailureReason.INVALID_VALUE),
         (
-            _with(lambda d: d["ConversationCharacteristics"]["Sentiment"]["OverallSentiment"].update(AGENT="high")),
+            _with(
+                lambda d: d["ConversationCharacteristics"]["Sentiment"]["OverallSentiment"].update(
+                    AGENT="high"
+                )
+            ),
             ParseFailureReason.INVALID_VALUE,
         ),
         (
             _with(lambda d: d["ConversationCharacteristics"]["TalkTime"].update(DetailsByParticipant=[])),
             ParseFailureReason.INVALID_VALUE,
         ),
-        (_with(lambda d: d.update(AnalyticsJobDetails={"Skipped": "none"})), ParseFailureReason.INVALID_VALUE),
+        (
+            _with(lambda d: d.update(AnalyticsJobDetails={"Skipped": "none"})),
+            ParseFailureReason.INVALID_VALUE,
+        ),
     ],
 )
 def test_bad_input_fails_with_a_reason(text: str, reason: ParseFailureReason) -> None:
@@ -291,10 +342,22 @@ _json = st.recursive(
     max_leaves=12,
 )
 _turn_keys = st.sampled_from(
-    ["Content", "BeginOffsetMillis", "EndOffsetMillis", "ParticipantRole", "Sentiment", "IssuesDetected",
-     "OutcomesDetected", "Items", "Redaction", "LoudnessScores"]
+    [
+        "Content",
+        "BeginOffsetMillis",
+        "EndOffsetMillis",
+        "ParticipantRole",
+        "Sentiment",
+        "IssuesDetected",
+        "OutcomesDetected",
+        "Items",
+        "Redaction",
+        "LoudnessScores",
+    ]
 )
-_top_keys = st.sampled_from(["Categories", "ConversationCharacteristics", "AnalyticsJobDetails", "LanguageCode"])
+_top_keys = st.sampled_from(
+    ["Categories", "ConversationCharacteristics", "AnalyticsJobDetails", "LanguageCode"]
+)
 
 
 @settings(max_examples=80, deadline=None)

@@ -66,7 +66,9 @@ def _doc(path: Path = VOICE) -> dict[str, Any]:
 def write(tmp_path: Path, doc: Any, name: str = f"{VOICE_ID}_analysis_2024-03-05T14:27:40Z.json") -> Path:
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(doc if isinstance(doc, str) else json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        doc if isinstance(doc, str) else json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     return path
 
 
@@ -76,17 +78,54 @@ def codes(corpus: hi.Corpus) -> list[str]:
 
 # -- the four fixtures ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("path", "ident", "channel", "version", "created_at", "created_from", "language", "roles", "redacted"),
     [
-        (VOICE, VOICE_ID, "call", "VOICE-2022-11-30", utc(2024, 3, 5, 14, 27, 40), "file_name", "en-US",
-         ["agent", "customer"] * 3, False),
-        (REDACTED, REDACTED_ID, "call", "1.1.0", utc(2024, 3, 6, 9, 1, 44), "file_name", "en-GB",
-         ["system", "agent", "customer", "agent"], True),
-        (CHAT, CHAT_ID, "chat", "1.1.0", dt.datetime(2024, 3, 7, 18, 21, 3, 120000, tzinfo=dt.UTC),
-         "transcript", "en", ["system", "customer", "agent", "customer"], False),
-        (EMAIL, EMAIL_ID, "email", "EMAIL-2026-01-01", utc(2026, 1, 15, 9, 58, 12), "transcript", "en-US",
-         ["customer", "agent"], False),
+        (
+            VOICE,
+            VOICE_ID,
+            "call",
+            "VOICE-2022-11-30",
+            utc(2024, 3, 5, 14, 27, 40),
+            "file_name",
+            "en-US",
+            ["agent", "customer"] * 3,
+            False,
+        ),
+        (
+            REDACTED,
+            REDACTED_ID,
+            "call",
+            "1.1.0",
+            utc(2024, 3, 6, 9, 1, 44),
+            "file_name",
+            "en-GB",
+            ["system", "agent", "customer", "agent"],
+            True,
+        ),
+        (
+            CHAT,
+            CHAT_ID,
+            "chat",
+            "1.1.0",
+            dt.datetime(2024, 3, 7, 18, 21, 3, 120000, tzinfo=dt.UTC),
+            "transcript",
+            "en",
+            ["system", "customer", "agent", "customer"],
+            False,
+        ),
+        (
+            EMAIL,
+            EMAIL_ID,
+            "email",
+            "EMAIL-2026-01-01",
+            utc(2026, 1, 15, 9, 58, 12),
+            "transcript",
+            "en-US",
+            ["customer", "agent"],
+            False,
+        ),
     ],
     ids=["voice", "voice-1.1.0-redacted", "chat", "email"],
 )
@@ -125,7 +164,12 @@ def test_voice_turns_map_participants_times_and_turn_annotations() -> None:
         "redaction": {"RedactedTimestamps": [{"BeginOffsetMillis": 3100, "EndOffsetMillis": 3600}]},
     }
     assert [t.meta["vendor_sentiment"] for t in rec.turns] == [
-        "NEUTRAL", "NEGATIVE", "NEUTRAL", "NEGATIVE", "POSITIVE", "NEUTRAL"
+        "NEUTRAL",
+        "NEGATIVE",
+        "NEUTRAL",
+        "NEGATIVE",
+        "POSITIVE",
+        "NEUTRAL",
     ]
     assert all(t.at is None for t in rec.turns)
 
@@ -137,7 +181,10 @@ def test_voice_vendor_annotations() -> None:
     first, second = vendor.issues
     assert (first.turn_position, first.start_char, first.end_char) == (1, 0, 60)
     assert first.text == "I've been charged a late fee even though I paid on the first"
-    assert (second.turn_position, second.text) == (3, "I want the fee removed")  # no Text: taken from the turn
+    assert (second.turn_position, second.text) == (
+        3,
+        "I want the fee removed",
+    )  # no Text: taken from the turn
     for issue in vendor.issues:
         assert rec.turns[issue.turn_position].text[issue.start_char : issue.end_char] == issue.text
     assert vendor.categories == ("billing-dispute", "repeat-issue")
@@ -146,12 +193,19 @@ def test_voice_vendor_annotations() -> None:
     }
     assert (vendor.sentiment["agent"], vendor.sentiment["customer"]) == (1.9, -2.4)
     assert set(vendor.sentiment["by_period"]["QUARTER"]) == {"AGENT", "CUSTOMER"}
-    assert vendor.extra["interruptions"] == {"total_count": 0, "total_time_s": 0.0, "count_by_interrupter": {}}
+    assert vendor.extra["interruptions"] == {
+        "total_count": 0,
+        "total_time_s": 0.0,
+        "count_by_interrupter": {},
+    }
     assert vendor.extra["non_talk_time"] == {"total_time_s": 4.1, "n_instances": 1}
     assert vendor.extra["talk_speed_wpm"] == {"agent": 148.0, "customer": 171.0}
     assert vendor.extra["talk_time_s"] == {"total": 35.8, "agent": 17.9, "customer": 17.9}
     assert vendor.extra["total_conversation_duration_s"] == 41.25
-    assert vendor.summary == "Customer disputed a late fee charged despite an on-time payment; the agent reversed the fee."
+    assert (
+        vendor.summary
+        == "Customer disputed a late fee charged despite an on-time payment; the agent reversed the fee."
+    )
 
 
 def test_voice_meta() -> None:
@@ -175,10 +229,17 @@ def test_redacted_older_file_takes_id_and_time_from_its_name() -> None:
     assert rec.turns[0].speaker == "2b2288b4-ff6e-4996-8d8e-260fd5a8ac02"
     assert rec.turns[1].speaker == "AGENT"
     assert rec.turns[2].text == "Hi, my card ending [PII] was declined at checkout, twice."
-    assert rec.turns[2].meta["redaction"] == {"RedactedTimestamps": [{"BeginOffsetMillis": 7300, "EndOffsetMillis": 8200}]}
+    assert rec.turns[2].meta["redaction"] == {
+        "RedactedTimestamps": [{"BeginOffsetMillis": 7300, "EndOffsetMillis": 8200}]
+    }
     assert rec.vendor is not None
     (issue,) = rec.vendor.issues
-    assert (issue.turn_position, issue.text, issue.start_char, issue.end_char) == (2, "was declined at checkout", 25, 49)
+    assert (issue.turn_position, issue.text, issue.start_char, issue.end_char) == (
+        2,
+        "was declined at checkout",
+        25,
+        49,
+    )
     assert rec.vendor.extra["interruptions"]["count_by_interrupter"] == {"agent": 1}
     assert rec.vendor.summary is None
     assert "skipped_analysis" not in rec.meta  # SkippedAnalysis: []
@@ -201,7 +262,9 @@ def test_chat_turns_events_and_absolute_times() -> None:
     assert all(t.start_s is None for t in rec.turns)
     assert rec.turns[3].meta["content_type"] == "text/markdown"
     assert [(e["role"], e["content_type"].rsplit(".", 1)[-1]) for e in rec.meta["events"]] == [
-        ("customer", "joined"), ("agent", "joined"), ("customer", "left")
+        ("customer", "joined"),
+        ("agent", "joined"),
+        ("customer", "left"),
     ]
     assert rec.meta["events"][0]["at"] == "2024-03-07T18:21:03.120000+00:00"
     assert rec.vendor is not None
@@ -261,13 +324,25 @@ def test_gzipped_file_is_read(tmp_path: Path) -> None:
 
 # -- file names and dates ----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "created_at", "created_from"),
     [
-        (f"Analysis/Voice/2024/03/05/{VOICE_ID}_analysis_2024-03-05T14:27:40Z.json", utc(2024, 3, 5, 14, 27, 40), "file_name"),
-        (f"x/{VOICE_ID}_analysis_2024-03-05T14:27:40.250Z.json",
-         dt.datetime(2024, 3, 5, 14, 27, 40, 250000, tzinfo=dt.UTC), "file_name"),
-        (f"x/{VOICE_ID}_analysis_redacted_2024-03-05T16:27:40+0200.json", utc(2024, 3, 5, 14, 27, 40), "file_name"),
+        (
+            f"Analysis/Voice/2024/03/05/{VOICE_ID}_analysis_2024-03-05T14:27:40Z.json",
+            utc(2024, 3, 5, 14, 27, 40),
+            "file_name",
+        ),
+        (
+            f"x/{VOICE_ID}_analysis_2024-03-05T14:27:40.250Z.json",
+            dt.datetime(2024, 3, 5, 14, 27, 40, 250000, tzinfo=dt.UTC),
+            "file_name",
+        ),
+        (
+            f"x/{VOICE_ID}_analysis_redacted_2024-03-05T16:27:40+0200.json",
+            utc(2024, 3, 5, 14, 27, 40),
+            "file_name",
+        ),
         (f"Analysis/Voice/2024/03/05/{VOICE_ID}_analysis_latest.json", utc(2024, 3, 5), "path_date"),
         (f"Analysis/Voice/2024/02/30/{VOICE_ID}_analysis_latest.json", None, None),
         (f"{VOICE_ID}.json", None, None),
@@ -317,6 +392,7 @@ def test_both_variants_of_a_contact_keep_the_redacted_one_with_a_warning(tmp_pat
 
 # -- versions and channels ---------------------------------------------------------
 
+
 def test_unknown_version_with_a_known_structure_is_read_with_a_warning(tmp_path: Path) -> None:
     doc = _doc(VOICE)
     doc["Version"] = "VOICE-2031-04-01"
@@ -355,9 +431,15 @@ def test_known_version_without_transcript_is_a_missing_field(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("channel", "version", "expected"),
-    [("VOICE", "1.1.0", "call"), ("CHAT", "1.1.0", "chat"), ("EMAIL", "EMAIL-2026-01-01", "email"),
-     ("TASK", "1.1.0", "ticket"), (None, "VOICE-2022-11-30", "call"), (None, "EMAIL-2026-01-01", "email"),
-     ("chat", "1.1.0", "chat")],
+    [
+        ("VOICE", "1.1.0", "call"),
+        ("CHAT", "1.1.0", "chat"),
+        ("EMAIL", "EMAIL-2026-01-01", "email"),
+        ("TASK", "1.1.0", "ticket"),
+        (None, "VOICE-2022-11-30", "call"),
+        (None, "EMAIL-2026-01-01", "email"),
+        ("chat", "1.1.0", "chat"),
+    ],
 )
 def test_channel_mapping(tmp_path: Path, channel: str | None, version: str, expected: str) -> None:
     doc = _doc(VOICE)
@@ -385,10 +467,25 @@ def test_unknown_channel_is_invalid(tmp_path: Path) -> None:
 def test_participant_roles_and_options(tmp_path: Path) -> None:
     doc = _doc(REDACTED)
     doc["Participants"].append({"ParticipantId": "lex-bot", "ParticipantRole": "CUSTOM_BOT"})
-    doc["Transcript"].insert(1, {"BeginOffsetMillis": 3200, "EndOffsetMillis": 3300, "Content": "Say 'card' or 'loan'.",
-                                 "Id": "bot-1", "ParticipantId": "lex-bot"})
-    doc["Transcript"].append({"BeginOffsetMillis": 19500, "EndOffsetMillis": 19900, "Content": "Bye.",
-                              "Id": "x-1", "ParticipantId": "stranger"})
+    doc["Transcript"].insert(
+        1,
+        {
+            "BeginOffsetMillis": 3200,
+            "EndOffsetMillis": 3300,
+            "Content": "Say 'card' or 'loan'.",
+            "Id": "bot-1",
+            "ParticipantId": "lex-bot",
+        },
+    )
+    doc["Transcript"].append(
+        {
+            "BeginOffsetMillis": 19500,
+            "EndOffsetMillis": 19900,
+            "Content": "Bye.",
+            "Id": "x-1",
+            "ParticipantId": "stranger",
+        }
+    )
     path = write(tmp_path, doc)
     rec = only(read(path))
     assert [t.role for t in rec.turns] == ["system", "bot", "agent", "customer", "agent", "unknown"]
@@ -397,6 +494,7 @@ def test_participant_roles_and_options(tmp_path: Path) -> None:
 
 
 # -- the CTR join ------------------------------------------------------------------
+
 
 def test_ctr_join_fills_time_chain_queue_and_hashed_keys() -> None:
     rec = only(read(VOICE, ctr=CTR))
@@ -410,8 +508,11 @@ def test_ctr_join_fills_time_chain_queue_and_hashed_keys() -> None:
     assert rec.meta["disconnect_reason"] == "CUSTOMER_DISCONNECT"
     assert rec.meta["disconnected_at"] == "2024-03-05T14:26:58+00:00"
     assert rec.meta["agent"] == {
-        "customer_hold_duration_s": 45.0, "longest_hold_duration_s": 45.0, "number_of_holds": 1,
-        "agent_interaction_duration_s": 372.0, "after_contact_work_duration_s": 30.0,
+        "customer_hold_duration_s": 45.0,
+        "longest_hold_duration_s": 45.0,
+        "number_of_holds": 1,
+        "agent_interaction_duration_s": 372.0,
+        "after_contact_work_duration_s": 30.0,
     }
     assert rec.meta["queue"] == {"name": "Billing", "duration_s": 38.0}
     assert rec.agent_id == "dana.k"
@@ -420,14 +521,24 @@ def test_ctr_join_fills_time_chain_queue_and_hashed_keys() -> None:
         hash_identifier("email", "jane.doe@example.com"),
         hash_identifier("phone", "+1 555 010 2001"),
     )
-    assert rec.meta["attributes"] == {"account_tier": "gold", "ivr_intent": "billing_dispute", "email_opt_in": "true"}
+    assert rec.meta["attributes"] == {
+        "account_tier": "gold",
+        "ivr_intent": "billing_dispute",
+        "email_opt_in": "true",
+    }
     assert rec.meta["attributes_hashed"] == ["customer_email", "callback_phone"]
 
 
 def test_ctr_join_never_keeps_phone_numbers_or_emails_in_clear() -> None:
     for rec in read(ANALYSIS, ctr=CTR_FILE):
         dumped = rec.model_dump_json()
-        for secret in ("5550102000", "555 010 2001", "jane.doe@example.com", "zoe.customer@example.org", "7700 900123"):
+        for secret in (
+            "5550102000",
+            "555 010 2001",
+            "jane.doe@example.com",
+            "zoe.customer@example.org",
+            "7700 900123",
+        ):
             assert secret not in dumped
 
 
@@ -438,7 +549,8 @@ def test_ctr_join_for_chat_and_missing_records() -> None:
     assert chat.created_at == utc(2024, 3, 7, 18, 21)  # the CTR's InitiationTimestamp beats the first message
     assert chat.agent_id == "77aa88bb-0000-4000-8000-ccccddddeeee"  # no Username: the id from the agent ARN
     assert chat.customer_keys == (
-        hash_identifier("email", "zoe.customer@example.org"), hash_identifier("phone", "+44 7700 900123")
+        hash_identifier("email", "zoe.customer@example.org"),
+        hash_identifier("phone", "+44 7700 900123"),
     )
     assert chat.meta["attributes"] == {"order_ref": "NW-22871"}
     assert "previous_contact_id" not in chat.meta  # null in the CTR
@@ -470,7 +582,12 @@ def test_ctr_later_record_replaces_earlier_and_bad_parts_warn(tmp_path: Path) ->
     updated = {**first, "Queue": {"Name": "Billing escalations", "Duration": 61}}
     path = tmp_path / "ctr.jsonl"
     path.write_text(
-        json.dumps(first) + "\n{not json\n" + json.dumps({"Channel": "VOICE"}) + "\n" + json.dumps(updated) + "\n",
+        json.dumps(first)
+        + "\n{not json\n"
+        + json.dumps({"Channel": "VOICE"})
+        + "\n"
+        + json.dumps(updated)
+        + "\n",
         encoding="utf-8",
     )
     corpus = read(VOICE, ctr=path)
@@ -509,6 +626,7 @@ def test_ctr_option_must_be_an_existing_path(value: Any) -> None:
 
 # -- detection ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", OWN, ids=["voice", "voice-1.1.0", "chat", "email"])
 def test_detected_as_contact_lens(path: Path) -> None:
     detected = hi.detect_format(SourceFile(path))
@@ -536,6 +654,7 @@ def test_sniff_by_version_alone() -> None:
 
 # -- bad input ---------------------------------------------------------------------
 
+
 def _with(change: Any, path: Path = VOICE) -> dict[str, Any]:
     doc = _doc(path)
     change(doc)
@@ -552,15 +671,24 @@ def _with(change: Any, path: Path = VOICE) -> dict[str, Any]:
         (_with(lambda d: d["Transcript"].append("hello")), ParseFailureReason.INVALID_VALUE),
         (_with(lambda d: d["Transcript"][2].pop("Content")), ParseFailureReason.MISSING_FIELD),
         (_with(lambda d: d["Transcript"][2].update(BeginOffsetMillis=-10)), ParseFailureReason.INVALID_VALUE),
-        (_with(lambda d: d["Transcript"][2].update(EndOffsetMillis="later")), ParseFailureReason.INVALID_VALUE),
+        (
+            _with(lambda d: d["Transcript"][2].update(EndOffsetMillis="later")),
+            ParseFailureReason.INVALID_VALUE,
+        ),
         (_with(lambda d: d.update(Participants={"a": "AGENT"})), ParseFailureReason.INVALID_VALUE),
         (_with(lambda d: d.update(CustomerMetadata="x")), ParseFailureReason.INVALID_VALUE),
-        (_with(lambda d: d["Transcript"][1].update(IssuesDetected=[{"CharacterOffsets": 5}])),
-         ParseFailureReason.INVALID_VALUE),
-        (_with(lambda d: d["Transcript"][1].update(AbsoluteTime="2024-13-45T10:00:00Z"), CHAT),
-         ParseFailureReason.INVALID_TIMESTAMP),
-        (_with(lambda d: d["Transcript"][1].update(AbsoluteTime="1970-01-01T00:00:00Z"), CHAT),
-         ParseFailureReason.INVALID_TIMESTAMP),
+        (
+            _with(lambda d: d["Transcript"][1].update(IssuesDetected=[{"CharacterOffsets": 5}])),
+            ParseFailureReason.INVALID_VALUE,
+        ),
+        (
+            _with(lambda d: d["Transcript"][1].update(AbsoluteTime="2024-13-45T10:00:00Z"), CHAT),
+            ParseFailureReason.INVALID_TIMESTAMP,
+        ),
+        (
+            _with(lambda d: d["Transcript"][1].update(AbsoluteTime="1970-01-01T00:00:00Z"), CHAT),
+            ParseFailureReason.INVALID_TIMESTAMP,
+        ),
         (_with(lambda d: d["Transcript"].append({"Id": "x"}), CHAT), ParseFailureReason.MISSING_FIELD),
     ],
 )
@@ -576,13 +704,18 @@ def test_bad_input_fails_with_a_reason(tmp_path: Path, doc: Any, reason: ParseFa
 
 def test_offsets_outside_the_turn_keep_the_issue_without_a_span(tmp_path: Path) -> None:
     doc = _doc(VOICE)
-    doc["Transcript"][1]["IssuesDetected"][0]["CharacterOffsets"] = {"BeginOffsetChar": 90, "EndOffsetChar": 999}
+    doc["Transcript"][1]["IssuesDetected"][0]["CharacterOffsets"] = {
+        "BeginOffsetChar": 90,
+        "EndOffsetChar": 999,
+    }
     corpus = read(write(tmp_path, doc))
     rec = only(corpus)
     assert rec.vendor is not None
     first = rec.vendor.issues[0]
     assert (first.turn_position, first.start_char, first.end_char) == (1, None, None)
-    assert first.text == "I've been charged a late fee even though I paid on the first"  # the vendor's own Text
+    assert (
+        first.text == "I've been charged a late fee even though I paid on the first"
+    )  # the vendor's own Text
     assert codes(corpus) == ["W104"]
 
 
@@ -594,18 +727,42 @@ _json = st.recursive(
     max_leaves=12,
 )
 _turn_keys = st.sampled_from(
-    ["Content", "BeginOffsetMillis", "EndOffsetMillis", "ParticipantId", "ParticipantRole", "Sentiment",
-     "IssuesDetected", "LoudnessScore", "Redaction", "AbsoluteTime", "Type", "ContentType"]
+    [
+        "Content",
+        "BeginOffsetMillis",
+        "EndOffsetMillis",
+        "ParticipantId",
+        "ParticipantRole",
+        "Sentiment",
+        "IssuesDetected",
+        "LoudnessScore",
+        "Redaction",
+        "AbsoluteTime",
+        "Type",
+        "ContentType",
+    ]
 )
 _top_keys = st.sampled_from(
-    ["Version", "Channel", "Participants", "Categories", "ConversationCharacteristics", "CustomerMetadata",
-     "JobDetails", "ContentMetadata", "LanguageCode", "Configuration"]
+    [
+        "Version",
+        "Channel",
+        "Participants",
+        "Categories",
+        "ConversationCharacteristics",
+        "CustomerMetadata",
+        "JobDetails",
+        "ContentMetadata",
+        "LanguageCode",
+        "Configuration",
+    ]
 )
 
 
 def _read_doc(doc: Any) -> hi.Corpus:
     data = json.dumps(doc).encode()
-    return read(SourceFile(data=data, name=f"{CHAT_ID}_analysis_2024-03-07T18:30:02Z.json"), format="contact_lens")
+    return read(
+        SourceFile(data=data, name=f"{CHAT_ID}_analysis_2024-03-07T18:30:02Z.json"), format="contact_lens"
+    )
 
 
 @settings(max_examples=80, deadline=None)

@@ -151,8 +151,13 @@ def test_empty_and_binary_files_fail_cleanly(tmp_path) -> None:  # type: ignore[
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 4)
     corpus = hi.read(tmp_path, format="test_lines", on_error="collect")
-    reasons = dict(zip(corpus.parse_report.failures["source"].str.rsplit("/", n=1).str[-1],
-                       corpus.parse_report.failures["reason"], strict=True))
+    reasons = dict(
+        zip(
+            corpus.parse_report.failures["source"].str.rsplit("/", n=1).str[-1],
+            corpus.parse_report.failures["reason"],
+            strict=True,
+        )
+    )
     assert reasons == {"empty.txt": "empty_file", "junk.bin": "binary"}
     assert corpus.parse_report.n_read == 2
 
@@ -166,7 +171,13 @@ def test_unknown_content_is_a_recorded_failure(tmp_path) -> None:  # type: ignor
 
 @pytest.mark.parametrize(
     "encoding,bom",
-    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""), ("utf-16-be", b"\xfe\xff"), ("cp1252", b"")],
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16", b""),
+        ("utf-16-be", b"\xfe\xff"),
+        ("cp1252", b""),
+    ],
 )
 def test_encodings(tmp_path, encoding: str, bom: bytes) -> None:  # type: ignore[no-untyped-def]
     text = "a|2026-01-01T10:00:00Z|café crème – déjà vu\n"
@@ -222,6 +233,8 @@ def test_dataframe_needs_a_frame_reader() -> None:
 
 def test_a_mapping_selects_the_generic_reader(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # this CSV looks like a CFPB export, but the user's mapping says how to read it
-    path = write(tmp_path, "c.csv", "Complaint ID,Consumer complaint narrative,Date received\n7,hello,2026-01-01\n")
+    path = write(
+        tmp_path, "c.csv", "Complaint ID,Consumer complaint narrative,Date received\n7,hello,2026-01-01\n"
+    )
     corpus = hi.read(path, mapping={"id": "Complaint ID", "text": "Consumer complaint narrative"})
     assert corpus[0].source.format == "generic" and corpus[0].id == "7"

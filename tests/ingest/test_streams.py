@@ -108,7 +108,12 @@ def test_sniff_delimiter(head: str, expected: str) -> None:
 
 def test_a_page_on_one_line_is_decoded_at_once_with_the_line_and_each_index() -> None:
     records = [{"id": i} for i in range(5)]
-    text = '{"next_page": null}\n' + json.dumps({"tickets": records}) + "\n" + json.dumps({"tickets": records[:2]})
+    text = (
+        '{"next_page": null}\n'
+        + json.dumps({"tickets": records})
+        + "\n"
+        + json.dumps({"tickets": records[:2]})
+    )
     items = list(js.iter_json_records(io.StringIO(text), ("tickets",)))
     assert [i.value for i in items][-7:] == records + records[:2]
     paged = [i for i in items if isinstance(i.value, dict) and "id" in i.value]

@@ -51,21 +51,33 @@ def reasons(corpus: hi.Corpus) -> list[ParseFailureReason]:
 
 # -- fixtures ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "job", "roles", "speakers", "label_source", "rule"),
     [
         (
-            "support_call_diarized.json", "northwind-call-2024-03-05-0001",
+            "support_call_diarized.json",
+            "northwind-call-2024-03-05-0001",
             ["agent", "customer", "agent", "customer", "agent", "customer"],
-            ["spk_0", "spk_1", "spk_0", "spk_1", "spk_0", "spk_1"], "speaker_labels", "greeting_heuristic",
+            ["spk_0", "spk_1", "spk_0", "spk_1", "spk_0", "spk_1"],
+            "speaker_labels",
+            "greeting_heuristic",
         ),
         (
-            "segments_only_labels.json", "billing-call-legacy-17",
-            ["unknown"] * 4, ["spk_0", "spk_1", "spk_0", "spk_1"], "speaker_labels", "none",
+            "segments_only_labels.json",
+            "billing-call-legacy-17",
+            ["unknown"] * 4,
+            ["spk_0", "spk_1", "spk_0", "spk_1"],
+            "speaker_labels",
+            "none",
         ),
         (
-            "channel_identification.json", "contoso-billing-ch-0042",
-            ["agent", "customer", "agent"], ["ch_1", "ch_0", "ch_1"], "channel_labels", "greeting_heuristic",
+            "channel_identification.json",
+            "contoso-billing-ch-0042",
+            ["agent", "customer", "agent"],
+            ["ch_1", "ch_0", "ch_1"],
+            "channel_labels",
+            "greeting_heuristic",
         ),
         ("mono_unlabelled.json", "voicemail-2024-02-11-889", ["unknown"] * 3, [None] * 3, "none", "none"),
         ("transcript_only.json", "voicemail-2024-02-12-014", ["unknown"], [None], "none", "none"),
@@ -93,7 +105,9 @@ def test_diarized_turn_text_times_and_confidence() -> None:
     call = only(read(DIARIZED))
     first, second, *_, last = call.turns
     assert first.text == "Thank you for calling Northwind Mobile, this is Dana. How can I help you today?"
-    assert second.text == "Hi Dana. My name is [PII] and my router keeps dropping the connection every evening."
+    assert (
+        second.text == "Hi Dana. My name is [PII] and my router keeps dropping the connection every evening."
+    )
     assert "café downstairs." in call.turns[3].text
     assert last.text == "Thanks."
     assert (first.start_s, first.end_s) == (0.54, 6.84)
@@ -112,7 +126,8 @@ def test_redacted_words_do_not_lower_turn_confidence() -> None:
     words = [
         float(i["alternatives"][0]["confidence"])
         for i in doc["results"]["items"]
-        if i.get("speaker_label") == "spk_1" and 7.4 <= float(i.get("start_time", 0)) <= 14.2
+        if i.get("speaker_label") == "spk_1"
+        and 7.4 <= float(i.get("start_time", 0)) <= 14.2
         and not i["alternatives"][0].get("redactions")
     ]
     assert redacted_turn.meta["confidence"] == round(sum(words) / len(words), 4)
@@ -142,6 +157,7 @@ def test_language_code_is_read_when_present() -> None:
 
 # -- options -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "options", "roles"),
     [
@@ -169,20 +185,51 @@ def _ctx(**options: Any) -> ParseContext:
 @pytest.mark.parametrize(
     ("first_turns", "first", "expected", "rule"),
     [
-        ({"spk_0": "Thank you for calling Acme.", "spk_1": "Hi there."}, "spk_0",
-         {"spk_0": "agent", "spk_1": "customer"}, "greeting_heuristic"),
-        ({"spk_0": "Hi, this is John, calling about my bill.", "spk_1": "Thanks for calling, how may I help?"},
-         "spk_0", {"spk_0": "customer", "spk_1": "agent"}, "greeting_heuristic"),
-        ({"spk_0": "Acme support, this is Dana.", "spk_1": "Hi."}, "spk_0",
-         {"spk_0": "agent", "spk_1": "customer"}, "greeting_heuristic"),
-        ({"spk_0": "Hello?", "spk_1": "Hi, this is John."}, "spk_0",
-         {"spk_0": "unknown", "spk_1": "unknown"}, "none"),
-        ({"spk_0": "Welcome to Acme.", "spk_1": "Thanks for calling me back!"}, "spk_0",
-         {"spk_0": "agent", "spk_1": "customer"}, "greeting_heuristic"),
-        ({"spk_0": "Thank you for calling Acme.", "spk_1": "Thank you for calling, how can I help?"}, "spk_0",
-         {"spk_0": "unknown", "spk_1": "unknown"}, "none"),
-        ({"spk_0": "Thank you for calling Acme.", "spk_1": "Hi.", "spk_2": "Hello."}, "spk_0",
-         {"spk_0": "agent", "spk_1": "unknown", "spk_2": "unknown"}, "greeting_heuristic"),
+        (
+            {"spk_0": "Thank you for calling Acme.", "spk_1": "Hi there."},
+            "spk_0",
+            {"spk_0": "agent", "spk_1": "customer"},
+            "greeting_heuristic",
+        ),
+        (
+            {
+                "spk_0": "Hi, this is John, calling about my bill.",
+                "spk_1": "Thanks for calling, how may I help?",
+            },
+            "spk_0",
+            {"spk_0": "customer", "spk_1": "agent"},
+            "greeting_heuristic",
+        ),
+        (
+            {"spk_0": "Acme support, this is Dana.", "spk_1": "Hi."},
+            "spk_0",
+            {"spk_0": "agent", "spk_1": "customer"},
+            "greeting_heuristic",
+        ),
+        (
+            {"spk_0": "Hello?", "spk_1": "Hi, this is John."},
+            "spk_0",
+            {"spk_0": "unknown", "spk_1": "unknown"},
+            "none",
+        ),
+        (
+            {"spk_0": "Welcome to Acme.", "spk_1": "Thanks for calling me back!"},
+            "spk_0",
+            {"spk_0": "agent", "spk_1": "customer"},
+            "greeting_heuristic",
+        ),
+        (
+            {"spk_0": "Thank you for calling Acme.", "spk_1": "Thank you for calling, how can I help?"},
+            "spk_0",
+            {"spk_0": "unknown", "spk_1": "unknown"},
+            "none",
+        ),
+        (
+            {"spk_0": "Thank you for calling Acme.", "spk_1": "Hi.", "spk_2": "Hello."},
+            "spk_0",
+            {"spk_0": "agent", "spk_1": "unknown", "spk_2": "unknown"},
+            "greeting_heuristic",
+        ),
         ({"spk_0": "Yes.", "spk_1": "No."}, "spk_0", {"spk_0": "unknown", "spk_1": "unknown"}, "none"),
     ],
 )
@@ -193,11 +240,13 @@ def test_greeting_heuristic(first_turns, first, expected, rule) -> None:  # type
 def test_options_come_before_the_heuristic() -> None:
     turns = {"spk_0": "Thank you for calling Acme.", "spk_1": "Hi."}
     assert assign_roles(turns, "spk_0", _ctx(agent=("spk_1",))) == (
-        {"spk_0": "customer", "spk_1": "agent"}, "option"
+        {"spk_0": "customer", "spk_1": "agent"},
+        "option",
     )
 
 
 # -- detection ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", OWN, ids=lambda p: p.name)
 def test_detected_as_transcribe(path: Path) -> None:
@@ -221,6 +270,7 @@ def test_sniff_without_job_name_is_plausible_only() -> None:
 
 # -- bad input ---------------------------------------------------------------------
 
+
 def _doc() -> dict[str, Any]:
     return json.loads((HERE / "segments_only_labels.json").read_text(encoding="utf-8"))
 
@@ -236,7 +286,11 @@ def _with(change: Any) -> str:
     [
         (DIARIZED.read_text(encoding="utf-8")[:5000], ParseFailureReason.TRUNCATED, None),
         ('{"jobName": "x", "results": {"items": []}', ParseFailureReason.TRUNCATED, 1),
-        ('{"jobName": "x", "results": {"transcripts": [{"transcript": "unfinished', ParseFailureReason.TRUNCATED, 1),
+        (
+            '{"jobName": "x", "results": {"transcripts": [{"transcript": "unfinished',
+            ParseFailureReason.TRUNCATED,
+            1,
+        ),
         ('{"jobName": "x",\n "results": {items: []}}', ParseFailureReason.MALFORMED_JSON, 2),
         ('{"jobName": "x", "results": {}} trailing', ParseFailureReason.MALFORMED_JSON, 1),
         ('{"jobName": "x",\n "results": {"items": [NaN]}}', ParseFailureReason.MALFORMED_JSON, 2),
@@ -246,14 +300,34 @@ def _with(change: Any) -> str:
         (_with(lambda d: d.pop("results")), ParseFailureReason.MISSING_FIELD, 1),
         (_with(lambda d: d.update(results=[])), ParseFailureReason.INVALID_VALUE, 1),
         (_with(lambda d: d["results"].update(items={"0": 1})), ParseFailureReason.INVALID_VALUE, 1),
-        (_with(lambda d: d["results"]["items"][0].update(start_time="soon")), ParseFailureReason.INVALID_VALUE, 1),
-        (_with(lambda d: d["results"]["items"][0].update(start_time="-1.0")), ParseFailureReason.INVALID_VALUE, 1),
-        (_with(lambda d: d["results"]["items"][0].update(start_time="NaN")), ParseFailureReason.INVALID_VALUE, 1),
+        (
+            _with(lambda d: d["results"]["items"][0].update(start_time="soon")),
+            ParseFailureReason.INVALID_VALUE,
+            1,
+        ),
+        (
+            _with(lambda d: d["results"]["items"][0].update(start_time="-1.0")),
+            ParseFailureReason.INVALID_VALUE,
+            1,
+        ),
+        (
+            _with(lambda d: d["results"]["items"][0].update(start_time="NaN")),
+            ParseFailureReason.INVALID_VALUE,
+            1,
+        ),
         (_with(lambda d: d["results"]["items"][0].update(type="word")), ParseFailureReason.INVALID_VALUE, 1),
         (_with(lambda d: d["results"]["items"][0].pop("alternatives")), ParseFailureReason.MISSING_FIELD, 1),
-        (_with(lambda d: d["results"]["items"][0].update(alternatives=[])), ParseFailureReason.INVALID_VALUE, 1),
+        (
+            _with(lambda d: d["results"]["items"][0].update(alternatives=[])),
+            ParseFailureReason.INVALID_VALUE,
+            1,
+        ),
         (_with(lambda d: d["results"]["items"].append(7)), ParseFailureReason.INVALID_VALUE, 1),
-        (_with(lambda d: d["results"]["speaker_labels"]["segments"].append("x")), ParseFailureReason.INVALID_VALUE, 1),
+        (
+            _with(lambda d: d["results"]["speaker_labels"]["segments"].append("x")),
+            ParseFailureReason.INVALID_VALUE,
+            1,
+        ),
     ],
     ids=lambda v: v.value if isinstance(v, ParseFailureReason) else None,
 )
@@ -306,7 +380,9 @@ _json = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
-_item_keys = st.sampled_from(["start_time", "end_time", "speaker_label", "channel_label", "type", "alternatives"])
+_item_keys = st.sampled_from(
+    ["start_time", "end_time", "speaker_label", "channel_label", "type", "alternatives"]
+)
 
 
 @settings(max_examples=60, deadline=None)

@@ -78,7 +78,11 @@ def test_check_examples_agrees() -> None:
         # negatable themes: a negation right before the cue cancels it
         ("There are no hidden fees on this plan.", set(), {"unexpected_fees"}),
         ("I wasn't charged a fee for the visit.", set(), {"unexpected_fees"}),
-        ("No. The fee they added is wrong.", {"unexpected_fees"}, set()),  # the negation is in another sentence
+        (
+            "No. The fee they added is wrong.",
+            {"unexpected_fees"},
+            set(),
+        ),  # the negation is in another sentence
         ("No one told me about the fee.", {"unexpected_fees"}, set()),
         ("The price didn't go up this year.", set(), {"price_increase"}),
         # themes whose complaint is a negation are not negatable
@@ -97,7 +101,11 @@ def test_check_examples_agrees() -> None:
         ("Call me on [PHONE], nobody ever calls me back.", {"one_way_relationship"}, set()),
         ("My card [CARD] was charged twice.", {"billing_error"}, set()),
         # ASR-style text: lower case, no punctuation, numbers spoken
-        ("i was on hold for forty five minutes and then they hung up on me", {"long_wait", "agent_conduct"}, set()),
+        (
+            "i was on hold for forty five minutes and then they hung up on me",
+            {"long_wait", "agent_conduct"},
+            set(),
+        ),
         ("this is the third time ive called about the same problem", {"unresolved_repeat"}, set()),
         # questions and thanks stay quiet
         ("What time do you open on Saturday?", set(), {t.id for t in TAXONOMY.themes}),

@@ -75,7 +75,9 @@ def test_default_has_the_required_themes_and_facets() -> None:
     assert Taxonomy.default() is taxonomy
 
 
-@pytest.mark.parametrize("entry", [*Taxonomy.default().themes, *Taxonomy.default().facets], ids=lambda e: e.id)
+@pytest.mark.parametrize(
+    "entry", [*Taxonomy.default().themes, *Taxonomy.default().facets], ids=lambda e: e.id
+)
 def test_every_builtin_entry_is_documented(entry: Theme | Facet) -> None:
     assert re.fullmatch(r"[a-z][a-z0-9_]*", entry.id)
     assert len(entry.description.split()) >= 8
@@ -99,7 +101,14 @@ def test_frames_follow_taxonomy_order() -> None:
     taxonomy = Taxonomy.default()
     themes = taxonomy.themes_frame()
     assert list(themes.columns) == [
-        "theme_id", "name", "description", "negatable", "n_patterns", "n_phrases", "n_examples", "examples",
+        "theme_id",
+        "name",
+        "description",
+        "negatable",
+        "n_patterns",
+        "n_phrases",
+        "n_examples",
+        "examples",
     ]
     assert themes["theme_id"].tolist() == [t.id for t in taxonomy.themes]
     assert str(themes["theme_id"].dtype) == "string"
@@ -133,7 +142,9 @@ def test_user_file_adds_overrides_and_removes() -> None:
 def test_user_file_over_an_explicit_base(tmp_path: Path) -> None:
     base = Taxonomy.from_yaml("themes: [{id: a, name: A, description: d, phrases: [x]}]")
     path = tmp_path / "user.yaml"
-    path.write_text("remove: [a]\nthemes: [{id: b, name: B, description: d, phrases: [y]}]\n", encoding="utf-8")
+    path.write_text(
+        "remove: [a]\nthemes: [{id: b, name: B, description: d, phrases: [y]}]\n", encoding="utf-8"
+    )
     merged = Taxonomy.from_yaml(path, base=base)
     assert [t.id for t in merged.themes] == ["b"]
     assert Taxonomy.from_yaml(str(path), base=base) == merged
@@ -157,29 +168,88 @@ THEME = "themes:\n  - id: roaming\n    name: Roaming\n    description: Roaming c
 @pytest.mark.parametrize(
     ("text", "code", "line", "field", "reason"),
     [
-        (THEME + "    phrases: [roaming]\n    colour: red\n", "E701", 6, "themes[0].colour", "unknown key 'colour'"),
+        (
+            THEME + "    phrases: [roaming]\n    colour: red\n",
+            "E701",
+            6,
+            "themes[0].colour",
+            "unknown key 'colour'",
+        ),
         (THEME + "    phrase: [roaming]\n", "E701", 5, "themes[0].phrase", "did you mean 'phrases'"),
-        (THEME + "    patterns: [[{LOWRE: roaming}]]\n", "E701", 5, "themes[0].patterns[0][0].LOWRE", "Extra inputs"),
+        (
+            THEME + "    patterns: [[{LOWRE: roaming}]]\n",
+            "E701",
+            5,
+            "themes[0].patterns[0][0].LOWRE",
+            "Extra inputs",
+        ),
         (
             THEME + "    patterns:\n      - pattern: [{LOWER: roaming, OP: '%'}]\n        weight: 0.5\n",
-            "E701", 6, "themes[0].patterns[0].pattern[0].OP", "Input should be '+', '*', '?' or '!'",
+            "E701",
+            6,
+            "themes[0].patterns[0].pattern[0].OP",
+            "Input should be '+', '*', '?' or '!'",
         ),
-        (THEME + "    patterns: [[{LOWER: Roaming}]]\n", "E701", 5, "themes[0].patterns[0][0].LOWER", "'roaming'"),
-        (THEME + "    phrases: [{phrase: roaming, weight: 2}]\n", "E701", 5, "themes[0].phrases[0].weight", "less than"),
-        (THEME + "    phrases: [{phrase: roaming, attr: ORTH}]\n", "E701", 5, "themes[0].phrases[0].attr", "LOWER"),
+        (
+            THEME + "    patterns: [[{LOWER: Roaming}]]\n",
+            "E701",
+            5,
+            "themes[0].patterns[0][0].LOWER",
+            "'roaming'",
+        ),
+        (
+            THEME + "    phrases: [{phrase: roaming, weight: 2}]\n",
+            "E701",
+            5,
+            "themes[0].phrases[0].weight",
+            "less than",
+        ),
+        (
+            THEME + "    phrases: [{phrase: roaming, attr: ORTH}]\n",
+            "E701",
+            5,
+            "themes[0].phrases[0].attr",
+            "LOWER",
+        ),
         (THEME, "E701", 2, "themes[0]", "has no cues"),
-        ("themes:\n  - id: Roaming\n    name: R\n    description: d\n    phrases: [x]\n", "E701", 2,
-         "themes[0].id", "snake_case"),
-        ("themes:\n  - id: roaming\n    description: d\n    phrases: [x]\n", "E701", 2, "themes[0].name",
-         "required field is missing"),
-        (THEME + "    phrases: [x]\n    examples: ['  ']\n", "E701", 6, "themes[0].examples", "examples[0] is empty"),
+        (
+            "themes:\n  - id: Roaming\n    name: R\n    description: d\n    phrases: [x]\n",
+            "E701",
+            2,
+            "themes[0].id",
+            "snake_case",
+        ),
+        (
+            "themes:\n  - id: roaming\n    description: d\n    phrases: [x]\n",
+            "E701",
+            2,
+            "themes[0].name",
+            "required field is missing",
+        ),
+        (
+            THEME + "    phrases: [x]\n    examples: ['  ']\n",
+            "E701",
+            6,
+            "themes[0].examples",
+            "examples[0] is empty",
+        ),
         (THEME + "    phrases: [x]\n    negatable: maybe\n", "E701", 6, "themes[0].negatable", "boolean"),
-        (THEME + "    phrases: [x]\n" + THEME.replace("themes:\n", "") + "    phrases: [y]\n", "E701", 6, "themes[1].id",
-         "duplicate theme id 'roaming'"),
+        (
+            THEME + "    phrases: [x]\n" + THEME.replace("themes:\n", "") + "    phrases: [y]\n",
+            "E701",
+            6,
+            "themes[1].id",
+            "duplicate theme id 'roaming'",
+        ),
         ("extends: default\nremove: [privacy, privcy]\n", "E701", 2, "remove[1]", "did you mean 'privacy'"),
         ("remove: [privacy]\n", "E701", 1, "remove[0]", "extends: default"),
-        ("extends: default\nremove: [refund]\nthemes: [{id: refund, name: R, description: d, phrases: [x]}]\n",
-         "E701", 2, "remove[0]", "both removed and defined"),
+        (
+            "extends: default\nremove: [refund]\nthemes: [{id: refund, name: R, description: d, phrases: [x]}]\n",
+            "E701",
+            2,
+            "remove[0]",
+            "both removed and defined",
+        ),
         ("extends: builtin\n", "E701", 1, "extends", "'default'"),
         ("themes:\n  - id: a\n    id: b\n", "E701", 3, "themes[0].id", "appears twice"),
         ("themes: [\n", "E702", None, None, "invalid YAML at line 2"),
@@ -202,7 +272,9 @@ def test_validation_errors_name_line_and_field(
 
 
 def test_several_problems_come_in_one_error_sorted_by_line() -> None:
-    text = "themes:\n" + "".join(f"  - {{id: T{i}, name: n, description: d, phrases: [x]}}\n" for i in range(7))
+    text = "themes:\n" + "".join(
+        f"  - {{id: T{i}, name: n, description: d, phrases: [x]}}\n" for i in range(7)
+    )
     with pytest.raises(ConfigError) as info:
         Taxonomy.from_yaml(text)
     message = str(info.value)
@@ -222,7 +294,9 @@ def test_errors_from_a_file_and_from_a_dict(tmp_path: Path) -> None:
         Taxonomy.from_yaml(path)
     assert str(path) in str(info.value) and ", line 6, " in str(info.value)
     with pytest.raises(ConfigError) as info:
-        Taxonomy.from_dict({"themes": [{"id": "x", "name": "X", "description": "d", "phrases": ["y"], "bad": 1}]})
+        Taxonomy.from_dict(
+            {"themes": [{"id": "x", "name": "X", "description": "d", "phrases": ["y"], "bad": 1}]}
+        )
     assert _codes(str(info.value)) == ["E703"] and "field 'themes[0].bad'" in str(info.value)
 
 
@@ -230,7 +304,10 @@ def test_yaml_words_no_on_off_stay_text() -> None:
     taxonomy = Taxonomy.from_yaml(
         THEME + "    patterns: [[{LOWER: no}, {LOWER: {IN: [on, off, yes]}}]]\n    negatable: false\n"
     )
-    assert taxonomy.themes[0].patterns[0].pattern == ({"LOWER": "no"}, {"LOWER": {"IN": ["on", "off", "yes"]}})
+    assert taxonomy.themes[0].patterns[0].pattern == (
+        {"LOWER": "no"},
+        {"LOWER": {"IN": ["on", "off", "yes"]}},
+    )
     assert taxonomy.themes[0].negatable is False
 
 

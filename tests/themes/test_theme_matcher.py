@@ -94,7 +94,10 @@ def _spans(nlp: Language, text: str, key: str = "hi_themes") -> list[tuple[str, 
     [
         ("They charged me for roaming in Spain!", [("charged me for roaming", "roaming", 1.0)]),
         ("CHARGED US FOR ROAMING", [("CHARGED US FOR ROAMING", "roaming", 1.0)]),
-        ("Roaming charges of 30 euros a day.", [("Roaming charges", "roaming", 1.0), ("30 euros a day", "roaming", 0.75)]),
+        (
+            "Roaming charges of 30 euros a day.",
+            [("Roaming charges", "roaming", 1.0), ("30 euros a day", "roaming", 0.75)],
+        ),
         ("There were no roaming charges, thankfully.", []),  # negatable: "no" right before
         ("No. Roaming charges again.", [("Roaming charges", "roaming", 1.0)]),  # other sentence
         ("I was abroad.", [("abroad", "roaming", 0.5)]),
@@ -124,7 +127,9 @@ def test_span_attributes_and_group(nlp: Language) -> None:
 
 def test_overlapping_matches_of_one_theme_become_their_union(nlp: Language) -> None:
     # "roaming charge" and "charged me for roaming" overlap on "roaming"
-    assert _spans(nlp, "roaming charged me for roaming") == [("roaming charged me for roaming", "roaming", 1.0)]
+    assert _spans(nlp, "roaming charged me for roaming") == [
+        ("roaming charged me for roaming", "roaming", 1.0)
+    ]
 
 
 def test_results_do_not_depend_on_the_lemmatizer(custom: Taxonomy) -> None:
@@ -148,7 +153,11 @@ def test_slot_patterns_match_like_their_expansion(custom: Taxonomy, monkeypatch:
     anchored = _blank(custom)
     anchored.initialize()
     assert anchored.get_pipe("hotline_themes")._slot_keys  # the anchored path is in use
-    texts = [*TEXTS, "charged for roaming charged us for roaming", "I can't get a signal. Can't get a signal!"]
+    texts = [
+        *TEXTS,
+        "charged for roaming charged us for roaming",
+        "I can't get a signal. Can't get a signal!",
+    ]
     for text in texts:
         assert _spans(anchored, text) == _spans(expanded, text)
 
