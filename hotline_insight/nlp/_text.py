@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -439,27 +439,23 @@ def first_words(pattern: str) -> frozenset[str] | None:
     return words
 
 
+def _sre_ops(seq: Any) -> Iterator[tuple[Any, Any]]:
+    """Every ``(op, av)`` of a parsed pattern, at every depth (groups, branches, repeats, lookarounds)."""
+    for op, av in seq:
+        yield op, av
+        for item in av if isinstance(av, (tuple, list)) else (av,):
+            for sub in item if isinstance(item, (tuple, list)) else (item,):
+                if isinstance(sub, _SRE_PARSER.SubPattern):
+                    yield from _sre_ops(sub.data)
+
+
 @functools.lru_cache(maxsize=4096)
 def _has_group_ref(pattern: str) -> bool:
     """Whether ``pattern`` refers to a group by number or name (it can't be joined with others)."""
     C = _SRE_CONSTANTS
     refs = (C.GROUPREF, C.GROUPREF_IGNORE, C.GROUPREF_EXISTS, C.GROUPREF_LOC_IGNORE, C.GROUPREF_UNI_IGNORE)
-
-    def walk(seq: Any) -> bool:
-        for op, av in seq:
-            if op in refs:
-                return True
-            for item in av if isinstance(av, (tuple, list)) else (av,):
-                if isinstance(item, _SRE_PARSER.SubPattern) and walk(item.data):
-                    return True
-                if isinstance(item, (tuple, list)) and any(
-                    isinstance(x, _SRE_PARSER.SubPattern) and walk(x.data) for x in item
-                ):
-                    return True
-        return False
-
     try:
-        return walk(_SRE_PARSER.parse(pattern).data)
+        return any(op in refs for op, _ in _sre_ops(_SRE_PARSER.parse(pattern).data))
     except re.error:
         return True
 
@@ -482,29 +478,19 @@ def _lower_ascii_only(pattern: str) -> bool:
         ch = chr(code)
         return not any(c.isascii() for c in ch.lower() + ch.upper() + ch.casefold())
 
-    def walk(seq: Any) -> bool:
-        for op, av in seq:
-            if op in (C.LITERAL, C.NOT_LITERAL):
-                if not ok(av):
+    def fine(op: Any, av: Any) -> bool:
+        if op in (C.LITERAL, C.NOT_LITERAL):
+            return ok(av)
+        if op is C.IN:
+            for item_op, item in av:
+                if item_op in (C.LITERAL, C.NOT_LITERAL) and not ok(item):
                     return False
-            elif op is C.IN:
-                for item_op, item in av:
-                    if item_op in (C.LITERAL, C.NOT_LITERAL) and not ok(item):
-                        return False
-                    if item_op is C.RANGE and (item[1] >= 128 or (item[0] <= 90 and item[1] >= 65)):
-                        return False
-            elif op is C.ANY:
-                continue
-            else:
-                for item in av if isinstance(av, (tuple, list)) else (av,):
-                    subs = item if isinstance(item, (tuple, list)) else (item,)
-                    for sub in subs:
-                        if isinstance(sub, _SRE_PARSER.SubPattern) and not walk(sub.data):
-                            return False
+                if item_op is C.RANGE and (item[1] >= 128 or (item[0] <= 90 and item[1] >= 65)):
+                    return False
         return True
 
     try:
-        return walk(_SRE_PARSER.parse(pattern).data)
+        return all(fine(op, av) for op, av in _sre_ops(_SRE_PARSER.parse(pattern).data))
     except re.error:
         return False
 
