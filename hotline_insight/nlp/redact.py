@@ -1447,28 +1447,39 @@ def _allow_set(allow_list: tuple[str, ...]) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=16384)
-def _redact_short(text: str) -> tuple[str, tuple[PiiSpan, ...]]:
-    """Redact a short text with the default settings, remembering the result.
-
-    Scripted lines (IVR prompts, greetings, verification questions) repeat
-    thousands of times in a contact-centre corpus; only short texts are kept,
-    so the cache stays small (at most 16,384 entries of 256 characters).
-    """
-    spans = _detect(text)
-    return (apply_spans(text, spans) if spans else text), tuple(spans)
-
-
-@functools.lru_cache(maxsize=16384)
-def _redact_short_with(
+def _redact_short(
     text: str, expect: frozenset[str], allow: frozenset[str]
 ) -> tuple[str, tuple[PiiSpan, ...]]:
-    """:func:`_redact_short` with what the prompt asks for and an allow list.
+    """Redact a short text, remembering the result.
 
-    The spans depend on the prompt only through what it asks for, so answers
-    repeat as well as questions ("yes", "that's right", a postcode read back).
+    Scripted lines (IVR prompts, greetings, verification questions) and their
+    answers ("yes", "that's right", a postcode read back) repeat thousands of
+    times in a contact-centre corpus. The spans depend on the prompt only
+    through what it asks for (``expect``, from :func:`_prompt_expectations`),
+    so that is the key, with the lower-cased allow list. Only short texts are
+    kept, so the cache stays small (at most 16,384 entries of 256 characters).
     """
     spans = _detect(text, allow=allow, expect=expect)
     return (apply_spans(text, spans) if spans else text), tuple(spans)
+
+
+def _redacted(
+    text: str,
+    nlp: Callable[[str], Doc] | None,
+    labels: Collection[str] | None,
+    allow_list: Iterable[str],
+    prompt: str | None,
+) -> tuple[str, list[PiiSpan]]:
+    """:func:`redact_with_spans` once ``text`` is known to be a str (short texts from the cache)."""
+    if nlp is None and labels is None:
+        allow = _allow_set(tuple(allow_list))
+        if len(text) <= _CACHE_MAX_CHARS:
+            redacted, cached = _redact_short(text, _prompt_expectations(prompt), allow)
+            return redacted, list(cached)
+        spans = _detect(text, prompt=prompt, allow=allow)
+    else:
+        spans = detect_pii(text, nlp=nlp, labels=labels, allow_list=allow_list, prompt=prompt)
+    return (apply_spans(text, spans) if spans else text), spans
 
 
 def apply_spans(text: str, spans: Iterable[PiiSpan]) -> str:
@@ -1515,24 +1526,9 @@ def redact_with_spans(
         >>> redact_with_spans("ref: XK22931, thanks")
         ('ref: [ACCOUNT], thanks', [PiiSpan(start_char=5, end_char=12, label='ACCOUNT', method='cue')])
     """
-    if nlp is None and labels is None:
-        if not isinstance(text, str):
-            raise TypeError(Errors.E602.format(func="redact_with_spans", value=type(text).__name__))
-        if len(text) <= _CACHE_MAX_CHARS:
-            if prompt is None and not allow_list:
-                redacted, cached = _redact_short(text)
-            else:
-                allow = _allow_set(tuple(allow_list)) if allow_list else frozenset()
-                redacted, cached = _redact_short_with(text, _prompt_expectations(prompt), allow)
-            return redacted, list(cached)
-        spans = _detect(
-            text, prompt=prompt, allow=_allow_set(tuple(allow_list)) if allow_list else frozenset()
-        )
-    else:
-        spans = detect_pii(text, nlp=nlp, labels=labels, allow_list=allow_list, prompt=prompt)
-    if not spans:
-        return text, spans
-    return apply_spans(text, spans), spans
+    if not isinstance(text, str):
+        raise TypeError(Errors.E602.format(func="redact_with_spans", value=type(text).__name__))
+    return _redacted(text, nlp, labels, allow_list, prompt)
 
 
 def redact(
@@ -1570,13 +1566,7 @@ def redact(
     """
     if not isinstance(text, str):
         raise TypeError(Errors.E602.format(func="redact", value=type(text).__name__))
-    if nlp is None and labels is None and not allow_list:
-        if prompt is None and len(text) <= _CACHE_MAX_CHARS:
-            return _redact_short(text)[0]
-        spans = _detect(text, prompt=prompt)
-    else:
-        spans = detect_pii(text, nlp=nlp, labels=labels, allow_list=allow_list, prompt=prompt)
-    return apply_spans(text, spans) if spans else text
+    return _redacted(text, nlp, labels, allow_list, prompt)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -1661,7 +1651,7 @@ class Redactor:
                 (e.start_char, e.end_char, "NAME", "ner") for e in doc.ents if e.label_ in ("PERSON", "PER")
             ]
         if not extra and self._label_set is None and not self._allow and len(text) <= _CACHE_MAX_CHARS:
-            spans = list(_redact_short(text)[1])
+            spans = list(_redact_short(text, _NOTHING, _NOTHING)[1])
         else:
             spans = _detect(text, extra=extra, labels=self._label_set, allow=self._allow)
         if self.mark_placeholders and "[" in text:
