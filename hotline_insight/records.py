@@ -109,6 +109,10 @@ else:
     SourceFields = Annotated[Mapping[str, Any], _Fields]
 
 
+_DIGEST_CHARS = 20
+"""Hex characters of the SHA-256 digest :func:`hash_identifier` keeps."""
+
+
 def hash_identifier(kind: str, value: str) -> str:
     """Hash a personal identifier (e-mail, phone, account) so it can be joined but not read.
 
@@ -128,8 +132,24 @@ def hash_identifier(kind: str, value: str) -> str:
         text = "".join(ch for ch in text if ch.isdigit())
         if len(text) == 11 and text.startswith("1"):
             text = text[1:]
-    digest = hashlib.sha256(f"{kind}:{text}".encode()).hexdigest()[:20]
+    digest = hashlib.sha256(f"{kind}:{text}".encode()).hexdigest()[:_DIGEST_CHARS]
     return f"{kind}:{digest}"
+
+
+def is_hashed(kind: str, value: str) -> bool:
+    """Whether ``value`` has the shape :func:`hash_identifier` gives for ``kind``.
+
+    Examples:
+        >>> is_hashed("meta", hash_identifier("meta", "C187297")), is_hashed("meta", "C187297")
+        (True, False)
+    """
+    prefix = f"{kind}:"
+    digest = value[len(prefix) :]
+    return (
+        value.startswith(prefix)
+        and len(digest) == _DIGEST_CHARS
+        and all(c in "0123456789abcdef" for c in digest)
+    )
 
 
 class SourceRef(_Record):

@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, Errors, Warnings, scrub, warn
-from ..records import hash_identifier
+from ..records import hash_identifier, is_hashed
 from ._frames import (
     CLOSED_STATUSES,
     Context,
@@ -298,9 +298,6 @@ def _flatten(meta: Any) -> Iterable[tuple[str, str]]:
             yield str(key), str(value)
 
 
-_HASHED_META = re.compile(r"^meta:[0-9a-f]{20}$")
-
-
 def _unhasher(metas: np.ndarray, known: Iterable[str]) -> dict[str, str]:
     """The known ids by their hash, when ``meta`` holds hashed values (a store's ``meta_ids``).
 
@@ -310,7 +307,7 @@ def _unhasher(metas: np.ndarray, known: Iterable[str]) -> dict[str, str]:
     meta value is hashed, so in-memory inputs cost nothing.
     """
     for meta in metas:
-        if meta and any(_HASHED_META.match(v) for _path, v in _flatten(meta)):
+        if meta and any(is_hashed("meta", v) for _path, v in _flatten(meta)):
             return {hash_identifier("meta", k): k for k in known}
     return {}
 
@@ -397,7 +394,8 @@ def _resolve(
             if not len(idx):
                 continue
             if kind == "id":
-                labels = [f"{_SEP}{unhash.get(str(found[i]).strip(), str(found[i]).strip())}" for i in idx]
+                values = [str(found[i]).strip() for i in idx]
+                labels = [f"{_SEP}{unhash.get(v, v)}" for v in values]
                 space = ""
             else:
                 labels = [f"account{_SEP}{hash_identifier('account', str(found[i]))}" for i in idx]
