@@ -602,13 +602,11 @@ def prepare(
         identities = hist.identities
         in_q = kept["quarter"].to_numpy() == q
         cur_contacts = kept.loc[in_q].reset_index(drop=True)
-        cur_ids = set(cur_contacts["id"].astype(str))
         g_local = _grievance_quarters(gkept, kept, tz)
         # the analytics never read the text: the quarter's copy goes without it
         analysed = [c for c in gkept.columns if c != "text"]
         cur_g = gkept.loc[(g_local == q), analysed].reset_index(drop=True)
         cur = prepare_analysis(cur_contacts, cur_g, customers_table, identities=identities, catalog=catalog)
-    del cur_ids
 
     # customer, value and segment of each contact
     ident = identities.contacts.drop_duplicates("interaction_id").set_index("interaction_id")
@@ -631,7 +629,7 @@ def prepare(
         kept["source_format"] = pd.array([None] * len(kept), dtype="string")
 
     # quarter, customer, value and target of each grievance
-    gkept["quarter"] = _grievance_quarters(gkept, kept, tz)
+    gkept["quarter"] = g_local
     by_id = kept.drop_duplicates("id").set_index(kept.drop_duplicates("id")["id"].astype(str))
     gid = gkept["interaction_id"].astype(str)
     gkept["customer"] = pd.array(by_id["customer"].reindex(gid).astype("object").to_numpy(), dtype="string")
