@@ -340,6 +340,7 @@ def from_arrow(
     """
     import pandas as pd
 
+    arrow_strings = getattr(pd.api.types.pandas_dtype("string"), "storage", None) == "pyarrow"
     out: dict[str, Any] = {}
     for column in TABLES[check_table(table)]:
         if column.name not in data.column_names:
@@ -347,6 +348,10 @@ def from_arrow(
         array = data.column(column.name)
         if column.dtype == "object":
             out[column.name] = pd.Series(_lists(array, shared=lists == "tuple"), dtype=object)
+            continue
+        if column.dtype == "string" and arrow_strings:
+            # Arrow-backed strings wrap the column's buffers: no Python str per row, no copy
+            out[column.name] = pd.Series(pd.array(array, dtype="string"))
             continue
         series = array.to_pandas()
         if column.dtype.startswith("datetime64"):
