@@ -101,6 +101,7 @@ def repeat_contacts(
     on: Sequence[str] = ("theme", "product", "policy", "topic"),
     follow_up_themes: Sequence[str] = ("broken_promise", "unresolved_repeat"),
     as_of: Any = None,
+    since: Any = None,
     customers_table: pd.DataFrame | None = None,
     identities: CustomerIdentities | None = None,
     clock_offsets: Mapping[str, Any] | None = None,
@@ -122,6 +123,12 @@ def repeat_contacts(
             customer's previous contact within the window.
         as_of: the end of the data (default: the last contact's time); contacts
             whose window runs past it with no repeat are censored.
+        since: keep only the contacts that started at or after this time
+            (default: all). Each is judged against the whole history, exactly
+            as without ``since``, but only the contacts it can depend on (those
+            ending within ``window`` before it, and every later one) are
+            expanded into problem rows: one quarter's table from years of
+            contacts costs about that quarter's memory.
         customers_table: a frame from :func:`~hotline_insight.read_customers`.
         identities: a resolution to reuse (:func:`~hotline_insight.resolve_customers`).
         clock_offsets: per source format, how far its clock runs ahead
@@ -190,6 +197,7 @@ def repeat_contacts(
         func=func,
         follow_up_themes=follow_up_themes,
         as_of=as_of,
+        since=None if since is None else to_timestamp(func, "since", since),
     )
     long: pd.DataFrame = result["long"]
     out = long[list(REPEAT_COLUMNS)]
@@ -208,10 +216,16 @@ def _episodes(
     as_of: Any = None,
     rows: np.ndarray | None = None,
     with_ids: bool = True,
+    since: pd.Timestamp | None = None,
 ) -> dict[str, Any]:
     """The repeat-contact engine: episodes, their problems, repeats, follow-ups and censoring.
 
     Times are int64 nanoseconds throughout; ``long`` has one row per episode and problem.
+    With ``since``, ``long`` holds the episodes starting at or after it: the
+    same rows, in the same order and with the same categories, as the full
+    table filtered on ``started_at``; only episodes that end within the
+    window before ``since`` or later are expanded (an earlier one can neither
+    be repeated by nor follow a kept one), and the result is not cached.
     """
     win = to_timedelta(func, "window", window).value
     transfer = to_timedelta(func, "transfer_window", transfer_window).value
@@ -219,7 +233,7 @@ def _episodes(
     # one problem kind's rows do not depend on the other kinds asked for, so the result of the
     # default (all kinds) serves every call on the same context; it is computed once
     key = ("episodes", win, transfer, on, tuple(follow_up_themes), str(as_of))
-    if rows is None and key in ctx.cache:
+    if rows is None and since is None and key in ctx.cache:
         cached: dict[str, Any] = ctx.cache[key]
         return cached
     if not on:
@@ -293,6 +307,12 @@ def _episodes(
     if len(eps):
         duplicate = pd.Series(eps * n_problems + problem_code).duplicated().to_numpy()
         eps, problem_code = eps[~duplicate], problem_code[~duplicate]
+    if since is not None and len(eps):
+        # episodes of a customer run in time order, so those ending this late are a suffix of each
+        # customer's: every episode a kept one is compared with (its previous or next about the same
+        # problem, its previous one for a follow-up) is among them, or is beyond the window either way
+        reach = ep_end[eps] >= since.value - win
+        eps, problem_code = eps[reach], problem_code[reach]
     # episodes are numbered in (customer, start) order, so (customer, problem, episode) is one int key
     if (len(customer_names) + 1) * n_problems * (n_ep + 1) < 2**62:
         o = np.argsort((ep_customer[eps] * n_problems + problem_code) * max(n_ep, 1) + eps, kind="stable")
@@ -338,6 +358,8 @@ def _episodes(
     channel = contacts["channel"].astype("object").to_numpy()
     queue = contacts["queue"].astype("object").to_numpy()
     o = np.lexsort((problem_code, eps))  # by customer, time, episode (episode order), then problem
+    if since is not None:
+        o = o[ep_start[eps[o]] >= since.value]
     eps, problem_code = eps[o], problem_code[o]
     kinds = np.asarray(problem_kind, dtype=np.int64)
     value_codes, value_names = pd.factorize(np.asarray(problem_value, dtype=object))
@@ -409,7 +431,7 @@ def _episodes(
         "row_followed_by_followup": followed_by_followup,
         "attrs": attrs,
     }
-    if rows is None and with_ids:
+    if rows is None and with_ids and since is None:
         ctx.cache[key] = result
     return result
 

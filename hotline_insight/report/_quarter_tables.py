@@ -16,7 +16,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from ..analytics._frames import period_label, period_ordinals
+from ..analytics._frames import period_label, period_ordinals, period_start
 from ..analytics.change import before_after
 from ..analytics.customers import customers
 from ..analytics.impact import satisfaction_impact
@@ -112,8 +112,10 @@ class Tables:
         self.data = data
         self.settings = settings
         self.frames: dict[str, pd.DataFrame] = {}
-        self.rep: pd.DataFrame = pd.DataFrame()
         self.rep_q: pd.DataFrame = pd.DataFrame()
+        """The repeat contacts (:func:`repeat_contacts`) that started in the reported quarter."""
+        self.previous_figures: dict[str, Any] | None = None
+        """The previous quarter's headline figures from the data (None when it has no contacts)."""
         self.trend_counts: dict[str, pd.DataFrame] = {}
         self.monthly: dict[str, pd.DataFrame] = {}
         self.quotes: dict[str, list[int]] = {}
@@ -121,10 +123,13 @@ class Tables:
         self._used: set[str] = set()
 
 
-def _rep(data: QuarterData, settings: Settings) -> pd.DataFrame:
-    rep = repeat_contacts(data.hist, window=settings.window)
-    rep = rep.assign(quarter=period_ordinals(rep["started_at"], "quarter", data.timezone))
-    return rep
+def _rep(data: QuarterData, settings: Settings, q: int) -> pd.DataFrame:
+    """The repeat contacts that started in quarter ``q``, judged against the whole history."""
+    since = period_start(q, "quarter", data.timezone)
+    rep = repeat_contacts(data.hist, window=settings.window, since=since)
+    quarter = period_ordinals(rep["started_at"], "quarter", data.timezone)
+    out: pd.DataFrame = rep[quarter == q].assign(quarter=q)
+    return out
 
 
 def _quarter_counts(data: QuarterData, dim: str) -> pd.DataFrame:
@@ -205,9 +210,8 @@ def _satisfaction(
 def headline(t: Tables) -> pd.DataFrame:
     data, settings = t.data, t.settings
     q = data.quarter
-    now = _quarter_figures(data, t.rep, q, settings)
-    has_prev = bool((data.contacts["quarter"] == q - 1).any())
-    before = _quarter_figures(data, t.rep, q - 1, settings) if has_prev else None
+    now = _quarter_figures(data, t.rep_q, q, settings)
+    before = t.previous_figures
     prev_report = data.previous.figures if data.previous is not None else {}
     conf = settings.confidence
     pct = f"{conf:.0%}"
@@ -1286,8 +1290,11 @@ def by_channel(t: Tables) -> pd.DataFrame:
 def compute_tables(data: QuarterData, settings: Settings, *, links: pd.DataFrame | None = None) -> Tables:
     """Every table of the report (quotes are chosen later, by the layout, claim by claim)."""
     t = Tables(data, settings)
-    t.rep = _rep(data, settings)
-    t.rep_q = t.rep[t.rep["quarter"] == data.quarter]
+    q = data.quarter
+    # one quarter's repeat contacts at a time: the previous quarter's are reduced to its figures
+    if (data.contacts["quarter"] == q - 1).any():
+        t.previous_figures = _quarter_figures(data, _rep(data, settings, q - 1), q - 1, settings)
+    t.rep_q = _rep(data, settings, q)
     steps: list[tuple[str, Callable[[Tables], pd.DataFrame]]] = [
         ("headline", headline),
         ("grievances", lambda x: ranked(x, "theme")),

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hotline_insight as hi
 from hotline_insight.analytics.repeats import FCR_COLUMNS, REPEAT_COLUMNS
@@ -215,3 +217,63 @@ def test_no_grievances_gives_an_empty_table() -> None:
     rep = hi.repeat_contacts(contacts_frame([contact("a", "2026-03-01")]))
     assert len(rep) == 0 and list(rep.columns) == list(REPEAT_COLUMNS)
     assert math.isnan(rep["gap_s"].sum()) or rep["gap_s"].sum() == 0
+
+
+def _assert_same_rows(part: pd.DataFrame, full: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(part.reset_index(drop=True), full.reset_index(drop=True), check_exact=True)
+    for column in part.columns:  # the same categories, in the same order, as the whole table's
+        if isinstance(part[column].dtype, pd.CategoricalDtype):
+            assert part[column].cat.categories.equals(full[column].cat.categories), column
+
+
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from(["C1", "C2", "C3", None]),
+            st.integers(min_value=0, max_value=10 * 24 * 4),  # quarter-hours over 10 days
+            st.lists(st.sampled_from(["billing", "outage", "broken_promise"]), max_size=2),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    since_day=st.integers(min_value=-1, max_value=11),
+)
+@settings(max_examples=60, deadline=None)
+def test_since_gives_the_full_tables_rows_from_then_on(
+    events: list[tuple[str | None, int, list[str]]], since_day: int
+) -> None:
+    t0 = pd.Timestamp("2026-03-01", tz="UTC")
+    contacts = [
+        contact(f"i{k}", str(t0 + pd.Timedelta(minutes=15 * q)), customer=c)
+        for k, (c, q, _) in enumerate(events)
+    ]
+    found = [complaint(f"i{k}", *themes) for k, (_, _, themes) in enumerate(events) if themes or k == 0]
+    full = run(contacts, found)
+    since = t0 + pd.Timedelta(days=since_day, minutes=7)
+    part = run(contacts, found, since=since)
+    _assert_same_rows(part, full[full["started_at"] >= since])
+
+
+def test_since_keeps_what_an_earlier_contact_means_for_a_later_one() -> None:
+    # "b" repeats "a" (before since); the transfer "c"+"d" straddles since and keeps its first leg's id
+    contacts = [
+        contact("a", "2026-03-01 10:00"),
+        contact("b", "2026-03-05 10:00"),
+        contact("c", "2026-03-09 23:50", customer="C2"),
+        contact("d", "2026-03-10 00:05", customer="C2"),
+        contact("e", "2026-03-12 09:00", customer="C2"),
+    ]
+    found = [complaint(x, "billing") for x in "abcde"]
+    part = run(contacts, found, since="2026-03-05")
+    assert part["interaction_id"].astype(str).tolist() == ["b", "c", "e"]
+    assert part["repeat_of"].astype(object).where(part["repeat_of"].notna(), None).tolist() == [
+        "a",
+        None,
+        "c",
+    ]
+    assert part.attrs["n_contacts"] == 5
+    late = run(contacts, found, since="2026-03-10")  # after the transfer's first leg: it is left out whole
+    assert late["interaction_id"].astype(str).tolist() == ["e"]
+    assert late["repeat_of"].astype(str).tolist() == ["c"]
+    with pytest.raises(ConfigError, match="E550"):
+        run(contacts, found, since="soon")
