@@ -394,6 +394,9 @@ class Store:
     @property
     def schema_version(self) -> int | None:
         """The schema version recorded in ``_store.json`` (None before the first write)."""
+        if self._version is None and (self.root / _DESCRIPTION).exists():
+            # first written since this object was made (by another Store object or process)
+            self._version = self._check_description(self.root / _DESCRIPTION)
         return self._version
 
     def _create(self) -> None:

@@ -182,6 +182,19 @@ def test_lists_as_shared_tuples(tmp_path: Path) -> None:
             call()
 
 
+def test_a_store_object_made_before_the_store_was_written_can_write_to_it(tmp_path: Path) -> None:
+    early = hi.Store(tmp_path / "s")  # nothing there yet: no schema version
+    assert early.schema_version is None
+    with hi.Store(tmp_path / "s").writer() as w:  # another object (or process) creates the store
+        w.append("grievances", grievances([("a", "2026-08-01", ["fees"], [], 0.5)]))
+    assert early.schema_version == STORE_SCHEMA_VERSION
+    with early.writer() as w:
+        w.append("grievances", grievances([("b", "2026-08-02", ["fees"], [], 0.5)]))
+    assert sorted(early.read("grievances")["interaction_id"]) == ["a", "b"]
+    string = early.read("grievances", columns=["text"])["text"]
+    assert string.dtype == "string" and string.isna().sum() == 0
+
+
 @pytest.mark.parametrize(
     "cells, expected",
     [
