@@ -3,22 +3,23 @@
 For each size, generated tickets (Zendesk JSON lines: a 200-1,500 character
 description and 0-4 comments; 90%) and transcripts (one utterance a line,
 10-60 turns of 4-30 words, read by the ``utterances_jsonl`` reader; 10%)
-are streamed into a fresh store by
-``hi.write_store`` in a fresh process. The run is instrumented, not
-re-run per stage: the time the main process spends reading records
-(``iter_interactions``), hashing inputs, and writing the store (frames to
-Arrow, Parquet, aggregates, commit) is measured directly; extraction
-(redaction and the spaCy pipeline, in ``--n-process`` worker processes that
-overlap the main process) is the rest of the wall time. Peak memory is the
-proportional set size (PSS) of the process and its workers together, sampled every 100 ms
-and attributed to the stage the main process was in.
+go through the three stages of ``hi.analyze``, run as it runs them: the
+streaming stage (``hi.write_store`` into a fresh store) and the topic stage
+(``hi.assign_store_topics``: a model fitted on a seeded sample of at most
+20,000 grievances, then every grievance assigned, quarter by quarter;
+``--embedding tfidf`` by default here, see the README for the MiniLM rate)
+each in a fresh process of its own, then ``QuarterlyReport.from_store``
+(written as HTML) in the measuring process. End to end is the sum of the
+three.
 
-Then the rest of what ``hi.analyze`` does, each stage timed on its own:
-``hi.assign_store_topics`` (a topic model fitted on a seeded sample of at
-most 20,000 grievances, then every grievance in the store assigned, quarter
-by quarter; ``--embedding tfidf`` by default here, see the README for the
-MiniLM rate) and ``QuarterlyReport.from_store`` (the report built from the
-store's tables and written as HTML). End to end is the sum of the three.
+The streaming stage is instrumented, not re-run per part: the time its main
+process spends reading records (``iter_interactions``), hashing inputs, and
+writing the store (frames to Arrow, Parquet, aggregates, commit) is
+measured directly; extraction (redaction and the spaCy pipeline, in
+``--n-process`` worker processes that overlap the main process) is the rest
+of the wall time. Peak memory is the proportional set size (PSS) of the
+measuring process and all its descendants together (stage processes and
+their workers), sampled every 100 ms and attributed to the stage running.
 
 Baselines, measured in the same child process on the same generated data:
 ``json.loads`` over every input line (ingest), ``spacy.blank("en")``'s
@@ -43,6 +44,7 @@ Generated inputs are cached in ``benchmarks/_data/scale/`` (not committed).
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
 import json
 import os
@@ -245,18 +247,15 @@ class Sampler(threading.Thread):
             time.sleep(0.1)
 
 
-def child(n: int, n_process: int, chunk_size: int, embedding: str) -> dict[str, Any]:
+def stream_stage(
+    files: list[Path], store_dir: Path, catalog: Any, n_process: int, chunk_size: int
+) -> dict[str, Any]:
+    """``write_store``, instrumented: run where ``hi.analyze`` runs it (a process of its own)."""
     import hotline_insight as hi
     import hotline_insight.ingest._reader as reader
     import hotline_insight.store.dataset as dataset
     import hotline_insight.stream as stream
 
-    sampler = Sampler()
-    sampler.start()
-    folder = generate(n)
-    files = sorted(folder.glob("*.jsonl"))
-    catalog = hi.Catalog.from_yaml(ROOT / "sample_data" / "catalog.yaml")
-    rss_start = sampler.pss()
     spent = {"ingest": 0.0, "hash": 0.0, "write": 0.0}
     cpu = {"ingest": 0.0, "hash": 0.0, "write": 0.0}
     current = ["extract"]
@@ -266,14 +265,14 @@ def child(n: int, n_process: int, chunk_size: int, embedding: str) -> dict[str, 
             previous = current[0]
             if previous == name:  # nested (aggregates inside append): counted once
                 return func(*args, **kwargs)
-            current[0] = sampler.stage = name
+            current[0] = name
             t, c = time.perf_counter(), time.thread_time()
             try:
                 return func(*args, **kwargs)
             finally:
                 spent[name] += time.perf_counter() - t
                 cpu[name] += time.thread_time() - c
-                current[0] = sampler.stage = previous
+                current[0] = previous
 
         return wrapper
 
@@ -282,8 +281,6 @@ def child(n: int, n_process: int, chunk_size: int, embedding: str) -> dict[str, 
     stream.aggregate_grievances = timed("write", stream.aggregate_grievances)  # type: ignore[assignment]
     dataset.StoreWriter.append = timed("write", dataset.StoreWriter.append)  # type: ignore[method-assign]
     dataset.StoreWriter.commit = timed("write", dataset.StoreWriter.commit)  # type: ignore[method-assign]
-    store_dir = Path(tempfile.mkdtemp(prefix="scale-store-", dir=DATA))
-    sampler.stage = "extract"
     t = time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     run = hi.write_store(
@@ -294,32 +291,7 @@ def child(n: int, n_process: int, chunk_size: int, embedding: str) -> dict[str, 
     total_cpu = sum(
         b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime for a, b in zip(usage, after, strict=True)
     )
-    # the rest of `analyze`: topics fitted on a sample and assigned to every grievance, then the report
-    later: dict[str, float] = {}
-    for stage, work in (
-        ("topics", lambda: hi.assign_store_topics(store_dir, embedding=embedding, progress=False)),
-        (
-            "report",
-            lambda: hi.QuarterlyReport.from_store(store_dir, catalog=catalog).write(
-                store_dir / "report.html"
-            ),
-        ),
-    ):
-        sampler.stage = stage
-        c0 = resource.getrusage(resource.RUSAGE_SELF)
-        t = time.perf_counter()
-        done = work()
-        later[f"{stage}_s"] = time.perf_counter() - t
-        c1 = resource.getrusage(resource.RUSAGE_SELF)
-        later[f"{stage}_cpu_s"] = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
-        if stage == "topics":
-            later["n_topics"] = float(done.model.n_topics_)
-            later["topic_sample"] = float(done.n_sample)
-            later.update(assignment_rates(done.model, store_dir))
-    sampler.stage = "baselines"
-    result: dict[str, Any] = {
-        "n": n,
-        "n_process": n_process,
+    return {
         "n_interactions": run.n_interactions,
         "n_grievances": run.n_grievances,
         "n_turns": run.n_turns,
@@ -333,14 +305,66 @@ def child(n: int, n_process: int, chunk_size: int, embedding: str) -> dict[str, 
         "hash_cpu_s": cpu["hash"],
         "write_cpu_s": cpu["write"],
         "extract_cpu_s": total_cpu - cpu["ingest"] - cpu["hash"] - cpu["write"],
-        "rss_start": rss_start,
-        "peaks": dict(sampler.peaks),
-        "bytes_in": sum(f.stat().st_size for f in files),
-        "bytes_store": sum(p.stat().st_size for p in store_dir.rglob("*.parquet")),
-        "embedding": embedding,
-        **later,
     }
-    result["end_to_end_s"] = wall + later["topics_s"] + later["report_s"]
+
+
+def topics_stage(store_dir: Path, embedding: str) -> dict[str, Any]:
+    """``assign_store_topics`` and the assignment rates, in a process of their own (as ``hi.analyze``)."""
+    import hotline_insight as hi
+
+    c0 = resource.getrusage(resource.RUSAGE_SELF)
+    t = time.perf_counter()
+    done = hi.assign_store_topics(store_dir, embedding=embedding, progress=False)
+    out = {"topics_s": time.perf_counter() - t}
+    c1 = resource.getrusage(resource.RUSAGE_SELF)
+    out["topics_cpu_s"] = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
+    out["n_topics"] = float(done.model.n_topics_)
+    out["topic_sample"] = float(done.n_sample)
+    out.update(assignment_rates(done.model, store_dir))
+    return out
+
+
+def child(n: int, n_process: int, chunk_size: int, embedding: str) -> dict[str, Any]:
+    import hotline_insight as hi
+    from hotline_insight._stage import run_stage
+
+    # a stage's function is passed to its process by name: this file's, imported as a module
+    stages = importlib.import_module(Path(__file__).stem)
+    sampler = Sampler()
+    sampler.start()
+    folder = generate(n)
+    files = sorted(folder.glob("*.jsonl"))
+    catalog = hi.Catalog.from_yaml(ROOT / "sample_data" / "catalog.yaml")
+    rss_start = sampler.pss()
+    store_dir = Path(tempfile.mkdtemp(prefix="scale-store-", dir=DATA))
+    # the stages as hi.analyze runs them: streaming and topics each in a process of its own, then the
+    # report here; the sampler adds up the PSS of this process and all its descendants
+    sampler.stage = "stream"
+    result: dict[str, Any] = run_stage(
+        "store", stages.stream_stage, files, store_dir, catalog, n_process, chunk_size
+    )
+    sampler.stage = "topics"
+    result.update(run_stage("topics", stages.topics_stage, store_dir, embedding))
+    sampler.stage = "report"
+    c0 = resource.getrusage(resource.RUSAGE_SELF)
+    t = time.perf_counter()
+    hi.QuarterlyReport.from_store(store_dir, catalog=catalog).write(store_dir / "report.html")
+    result["report_s"] = time.perf_counter() - t
+    c1 = resource.getrusage(resource.RUSAGE_SELF)
+    result["report_cpu_s"] = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
+    sampler.stage = "baselines"
+    result.update(
+        {
+            "n": n,
+            "n_process": n_process,
+            "rss_start": rss_start,
+            "peaks": dict(sampler.peaks),
+            "bytes_in": sum(f.stat().st_size for f in files),
+            "bytes_store": sum(p.stat().st_size for p in store_dir.rglob("*.parquet")),
+            "embedding": embedding,
+        }
+    )
+    result["end_to_end_s"] = result["wall_s"] + result["topics_s"] + result["report_s"]
     result.update(baselines(files, store_dir))
     sampler.running = False
     shutil.rmtree(store_dir, ignore_errors=True)
@@ -474,7 +498,7 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{extract_rate / tok_rate:.1%} | {r['write_s']:.1f} | {r['arrow_write_s']:.1f} | {r['write_s'] / max(r['arrow_write_s'], 1e-9):.1f}x |"
         )
     print("\n## Peak memory (MB: PSS of the process and its workers) by stage\n")
-    stages = ["ingest", "hash", "extract", "write", "topics", "report"]
+    stages = ["stream", "topics", "report"]
     print("| size | after imports | " + " | ".join(stages) + " | overall | input MB | store MB |")
     print("|---|---|" + "---|" * len(stages) + "---|---|---|")
     for r in results:

@@ -20,7 +20,9 @@ three stages, each usable on its own:
 
 Memory: stages 1 and 2 hold one chunk (or one batch of a quarter) at a time
 plus the sample; stage 3 holds the slim columns of the quarters it reports on
-(no turn text: ``benchmarks/scale.py`` measures it).
+(no turn text: ``benchmarks/scale.py`` measures it). :func:`analyze` runs
+stages 1 and 2 each in a fresh process (``isolate``), so the spaCy pipeline
+and the model stack they load are given back before stage 3 starts.
 """
 
 from __future__ import annotations
@@ -170,7 +172,9 @@ class TopicRun:
     """What :func:`assign_store_topics` did.
 
     Attributes:
-        model: the topic model now kept in the store.
+        model: the topic model now kept in the store (a run made in another
+            process, as :func:`analyze` makes it, loads it from ``path`` when
+            first asked; a pickled TopicRun leaves it out the same way).
         path: where it is kept (``<store>/_models/topics``).
         action: ``"fitted"`` (a new model), ``"updated"`` (the kept model,
             updated with a sample of the new grievances) or ``"kept"``
@@ -183,7 +187,6 @@ class TopicRun:
         elapsed_s: seconds taken.
     """
 
-    model: TopicModel
     path: Path
     action: str
     n_sample: int
@@ -192,6 +195,20 @@ class TopicRun:
     n_assigned: int
     n_outliers: int
     elapsed_s: float
+    _model: TopicModel | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def model(self) -> TopicModel:
+        if self._model is None:
+            from .topics import load_topic_model
+
+            object.__setattr__(self, "_model", load_topic_model(self.path))
+        assert self._model is not None
+        return self._model
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the model is in the store: a copy sent to another process (or saved) reads it from there
+        return {**self.__dict__, "_model": None}
 
 
 def _pending_models(folder: Path) -> list[Path]:
@@ -356,7 +373,7 @@ def assign_store_topics(
     if action != "kept":
         _promote(pending, folder, writer.run_id)
     return TopicRun(
-        model=model,
+        _model=model,
         path=folder,
         action=action,
         n_sample=n_sample,
@@ -407,6 +424,7 @@ def analyze(
     on_error: str = "collect",
     progress: bool | None = None,
     report_options: Mapping[str, Any] | None = None,
+    isolate: bool = True,
     **read_options: Any,
 ) -> Analysis:
     """Read exports into a store, give grievances topics, and build the quarterly report from the store.
@@ -437,6 +455,12 @@ def analyze(
         progress: progress bars (default: on a terminal).
         report_options: more arguments of :meth:`QuarterlyReport.build
             <hotline_insight.QuarterlyReport.build>` (``company``, ``generated_at``, ...).
+        isolate: run the streaming and topic stages each in a forked process
+            (where the platform can fork), so the spaCy pipeline and the model
+            stack they load are given back before the report reads the store
+            (about 1 GB; ``benchmarks/scale.py``). Their warnings and errors
+            reach the caller as they would in one process. False runs
+            everything here (for a debugger, say).
         **read_options: reading options (``ctr=``, parser options).
 
     Returns:
@@ -449,6 +473,7 @@ def analyze(
         >>> result.run.n_interactions, result.topics.action, result.report.quarter
         (144, 'fitted', '2026Q2')
     """
+    from ._stage import run_stage
     from .report.quarterly import QuarterlyReport
     from .store.dataset import StoreWarning
     from .stream import write_store
@@ -456,7 +481,9 @@ def analyze(
     timings: dict[str, float] = {}
     target = as_store(store)
     started = time.perf_counter()
-    run = write_store(
+    run = run_stage(
+        "store",
+        write_store,
         source,
         target,
         catalog,
@@ -467,6 +494,7 @@ def analyze(
         format=format,
         on_error=on_error,
         progress=progress,
+        isolate=isolate,
         **read_options,
     )
     timings["store"] = time.perf_counter() - started
@@ -474,12 +502,15 @@ def analyze(
     if topics:
         started = time.perf_counter()
         try:
-            topic_run = assign_store_topics(
+            topic_run = run_stage(
+                "topics",
+                assign_store_topics,
                 target,
                 sample_size=topic_sample,
                 embedding=embedding,
                 random_state=random_state,
                 progress=progress,
+                isolate=isolate,
             )
         except ConfigError as exc:
             if not str(exc).startswith("[E523]"):  # anything but "too few grievances for a model"

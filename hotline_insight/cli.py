@@ -412,6 +412,14 @@ def analyze(
     chunk_size: Annotated[int, typer.Option(help="Interactions per chunk of the stream.")] = 500,
     embedding: Annotated[str, typer.Option(help="Topic embeddings: auto, minilm or tfidf.")] = "auto",
     random_state: Annotated[int, typer.Option(help="Seed of the topic sample and model.")] = 0,
+    isolate: Annotated[
+        bool,
+        typer.Option(
+            "--isolate/--no-isolate",
+            help="Stream and find topics each in a process of its own, so their memory is given back "
+            "before the report.",
+        ),
+    ] = True,
     generated_at: GeneratedAtOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -425,6 +433,7 @@ def analyze(
     report.md (charts in report_files/), report.json, DIR/tables/*.parquet
     (the tables behind the report), failures.csv and parse_report.json.
     """
+    from ._stage import run_stage
     from .analysis import assign_store_topics
     from .errors import ConfigError, MissingDependencyError
     from .report.quarterly import QuarterlyReport
@@ -448,6 +457,8 @@ def analyze(
     if ctr is not None:
         options["ctr"] = str(ctr)
     run = _stage(
+        run_stage,
+        "store",
         write_store,
         [str(p) for p in inputs],
         folder,
@@ -459,6 +470,7 @@ def analyze(
         on_error=on_error,
         progress=_progress(quiet),
         timezone=timezone,
+        isolate=isolate,
         **options,
     )
     parse = run.parse_report
@@ -480,12 +492,15 @@ def analyze(
     if use_topics:
         _say("finding topics", quiet)
         try:
-            topic_run = assign_store_topics(
+            topic_run = run_stage(
+                "topics",
+                assign_store_topics,
                 folder,
                 sample_size=topic_sample,
                 embedding=embedding,
                 random_state=random_state,
                 progress=_progress(quiet),
+                isolate=isolate,
             )
         except MissingDependencyError as exc:
             raise _fail(str(exc), EXIT_USAGE) from None

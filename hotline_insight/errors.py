@@ -336,6 +336,14 @@ class Errors(metaclass=_CodedMeta):
         "The '{name}' argument of {func}() must be a path that every Spark executor can read; "
         "{value!r} is not an existing {expected}."
     )
+    E1119 = (
+        "The {stage} stage's process ended ({how}) before it returned; the store keeps its last "
+        "committed state. If it was killed for memory, lower chunk_size or n_process."
+    )
+    E1120 = (
+        "The {what} of the {stage} stage could not be passed between processes ({reason}); pass "
+        "isolate=False (--no-isolate) to run the stage in this process."
+    )
 
 
 class Warnings(metaclass=_CodedMeta):
