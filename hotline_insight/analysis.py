@@ -513,7 +513,7 @@ def analyze(
                 isolate=isolate,
             )
         except ConfigError as exc:
-            if not str(exc).startswith("[E523]"):  # anything but "too few grievances for a model"
+            if exc.code != "E523":  # anything but "too few grievances for a model"
                 raise
             warnings.warn(Warnings.W505.format(reason=str(exc)), StoreWarning, stacklevel=2)
         timings["topics"] = time.perf_counter() - started

@@ -505,7 +505,8 @@ def analyze(
         except MissingDependencyError as exc:
             raise _fail(str(exc), EXIT_USAGE) from None
         except ConfigError as exc:
-            if topics is True:
+            # as hi.analyze: too few grievances for a model is no reason to stop, unless --topics asked
+            if topics is True or exc.code != "E523":
                 raise _fail(str(exc), EXIT_USAGE) from None
             typer.echo(f"warning: topics skipped: {exc}", err=True)
         else:

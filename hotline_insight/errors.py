@@ -30,6 +30,9 @@ __all__ = [
 ]
 
 
+_CODE = re.compile(r"\[([EW]\d{3,4})\] ")
+
+
 class _CodedMeta(type):
     """Prefix every message attribute with its code: ``Errors.E101 -> "[E101] ..."``."""
 
@@ -421,7 +424,21 @@ class Warnings(metaclass=_CodedMeta):
 
 
 class HotlineError(Exception):
-    """Base class of every error raised by hotline_insight."""
+    """Base class of every error raised by hotline_insight.
+
+    Examples:
+        >>> error = ConfigError(Errors.E523.format(expected=20, value=3))
+        >>> error.code
+        'E523'
+        >>> HotlineError("no code here").code is None
+        True
+    """
+
+    @property
+    def code(self) -> str | None:
+        """The code the message starts with (``'E523'``), or None: for handling one error and not another."""
+        match = _CODE.match(str(self.args[0])) if self.args else None
+        return match.group(1) if match else None
 
 
 class ParseError(HotlineError, ValueError):

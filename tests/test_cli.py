@@ -376,3 +376,27 @@ def test_analyze_bad_usage_and_failures(tmp_path: Path) -> None:
     failing = runner.invoke(app, ["analyze", str(inputs), "--out", str(out), "--no-topics", "-q"])
     assert failing.exit_code == EXIT_FAILURES and "above --max-failure-rate" in failing.output
     assert not (out / "report.html").exists() and (out / "failures.csv").exists()
+
+
+@pytest.mark.skipif(
+    not __import__("hotline_insight.cli", fromlist=["_topics_available"])._topics_available(),
+    reason="needs the topics extra",
+)
+@pytest.mark.parametrize(
+    "extra, exit_code, says",
+    [
+        # topics on auto: too few grievances is no failure (in this process: faster, same handling)
+        (["--no-isolate"], 0, "warning: topics skipped: [E523]"),
+        (["--topics", "--no-isolate"], EXIT_USAGE, "[E523]"),  # asked for: it is
+        (["--embedding", "word2vec"], EXIT_USAGE, "[E502]"),  # a wrong option is never skipped
+    ],
+)
+def test_analyze_topic_errors(tmp_path: Path, extra: list[str], exit_code: int, says: str) -> None:
+    inputs = _tickets(tmp_path / "in", n=8)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["analyze", str(inputs), "--out", str(out), "-q", "--quarter", "2026Q2", *extra]
+    )
+    assert result.exit_code == exit_code, result.output
+    assert says in result.output
+    assert (out / "report.html").exists() is (exit_code == 0)
