@@ -650,19 +650,47 @@ def contact_values(ctx: Context, dim: str) -> np.ndarray:
     return np.array([None if m else str(v) for v, m in zip(values, mask, strict=True)], dtype=object)
 
 
-def grievance_values(ctx: Context, dim: str) -> pd.DataFrame:
-    """Long form of one dimension: columns ``g`` (grievance position), ``row`` (contact), ``value``, ``code``.
+@dataclass(frozen=True)
+class DimValues:
+    """One dimension's values per grievance, in the compact form the context caches.
 
-    A grievance with several values (themes) gives several rows, one per
-    distinct value; one with none gives none. ``value`` is an object column of
-    str, ``code`` its position among the dimension's distinct values. The
-    result is cached on the context: callers must not change it in place.
+    Row ``i`` says grievance ``g[i]`` has the value ``names[code[i]]``; ``g``
+    is ascending (a grievance's values keep their order of appearance), each
+    ``(g, code)`` pair appears once. Positions and codes are int32 when they
+    fit (int64 otherwise): no object column, so a long dimension costs 8 bytes
+    a row while it is cached.
+
+    Attributes:
+        g: grievance positions (rows of ``Context.grievances``), ascending.
+        code: each row's value, as a position in ``names``.
+        names: the dimension's distinct values, as str (object array), by code.
+
+    Examples:
+        >>> import numpy as np
+        >>> values = DimValues(np.array([0, 0, 2]), np.array([0, 1, 0]), np.array(["fee", "outage"], dtype=object))
+        >>> len(values), values.names[values.code].tolist()
+        (3, ['fee', 'outage', 'fee'])
     """
-    cached: pd.DataFrame | None = ctx.cache.get(dim)
-    if cached is not None:
+
+    g: np.ndarray
+    code: np.ndarray
+    names: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.g)
+
+
+def dim_values(ctx: Context, dim: str) -> DimValues:
+    """The values of one dimension per grievance (see :class:`DimValues`), computed once per context.
+
+    A grievance with several values (themes) has several rows, one per
+    distinct value; one with none has none. Codes number the distinct values
+    in order of first appearance. Cached on the context under ``dim``.
+    """
+    cached = ctx.cache.get(dim)
+    if isinstance(cached, DimValues):
         return cached
     gf = ctx.grievances
-    rows = gf["row"].to_numpy(dtype=np.int64)
     if dim in LIST_DIMS:
         lists = gf[LIST_DIMS[dim]].to_numpy(dtype=object)
         try:
@@ -674,41 +702,153 @@ def grievance_values(ctx: Context, dim: str) -> pd.DataFrame:
             lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         g = np.repeat(np.arange(len(gf), dtype=np.int64), lengths)
         values = np.fromiter(itertools.chain.from_iterable(lists), dtype=object, count=int(lengths.sum()))
+        del lists, lengths
     elif dim == "topic":
         topic = gf["topic"]
         keep = topic.notna().to_numpy() & (topic.fillna(-1).to_numpy() >= 0)
         g = np.flatnonzero(keep)
-        values = topic.to_numpy()[keep].astype(np.int64).astype(str).astype(object)
+        # ints factorised as they are: numbered in the same order as their str forms would be
+        values = topic.to_numpy()[keep].astype(np.int64)
     else:
+        rows = gf["row"].to_numpy(dtype=np.int64)
         per_contact = contact_values(ctx, dim)
         all_values = per_contact[rows] if len(rows) else np.array([], dtype=object)
         keep = np.array([v is not None for v in all_values], dtype=bool)
         g = np.flatnonzero(keep)
         values = all_values[keep]
-    codes, uniques = pd.factorize(values)
-    codes = codes.astype(np.int64)
+        del rows, per_contact, all_values
+    codes, uniques = factorize_in_chunks(values)
+    del values
     names = np.array([str(u) for u in uniques] + [""], dtype=object)[:-1]
-    values = names[codes] if len(codes) else values
-    if len(g):
-        duplicate = pd.Series(g * (len(uniques) + 1) + codes).duplicated().to_numpy()
-        if duplicate.any():
-            g, values, codes = g[~duplicate], values[~duplicate], codes[~duplicate]
-    frame = pd.DataFrame({"g": g, "row": rows[g], "value": pd.Series(values, dtype=object), "code": codes})
-    ctx.cache[dim] = frame
+    if dim in LIST_DIMS and len(g) > 1:  # a list may repeat a value (one value per grievance otherwise)
+        key = g * (len(uniques) + 1) + codes
+        ordered = np.sort(key)  # g ascending: nearly sorted already, and cheaper than hashing
+        repeated = bool((ordered[1:] == ordered[:-1]).any())
+        del ordered
+        if repeated:
+            duplicate = pd.Series(key).duplicated().to_numpy()
+            g, codes = g[~duplicate], codes[~duplicate]
+        del key
+    small = np.int32 if max(len(gf), len(names)) < 2**31 else np.int64
+    found = DimValues(g=g.astype(small), code=codes.astype(small), names=names)
+    ctx.cache[dim] = found
+    return found
+
+
+def factorize_in_chunks(values: np.ndarray, chunk: int = 1 << 16) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pandas.factorize` of a long array, a chunk at a time: the same codes and uniques.
+
+    One factorisation hashes every value into a table sized for the whole
+    array (tens of bytes a value); chunk by chunk, the table is a chunk's and
+    the distinct values found so far are matched with ``Index.get_indexer``
+    (the same equality). Codes number values in order of first appearance;
+    missing values (None, NaN) get ``-1``, as with :func:`pandas.factorize`.
+
+    Examples:
+        >>> import numpy as np
+        >>> codes, uniques = factorize_in_chunks(np.array(["b", "a", None, "b", "c", "a"], dtype=object), chunk=2)
+        >>> codes.tolist(), uniques.tolist()
+        ([0, 1, -1, 0, 2, 1], ['b', 'a', 'c'])
+    """
+    if len(values) <= chunk:
+        codes, uniques = pd.factorize(values)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+    codes = np.empty(len(values), dtype=np.int64)
+    known: pd.Index | None = None
+    for start in range(0, len(values), chunk):
+        local, local_uniques = pd.factorize(values[start : start + chunk])
+        local_uniques = np.asarray(local_uniques)
+        if known is None:
+            known = pd.Index(local_uniques, dtype=local_uniques.dtype)  # object stays object (no inference)
+            at = np.arange(len(local_uniques), dtype=np.int64)
+        else:
+            at = np.asarray(
+                known.get_indexer(pd.Index(local_uniques, dtype=local_uniques.dtype)), dtype=np.int64
+            )
+            new = at < 0
+            if new.any():
+                at[new] = len(known) + np.arange(int(new.sum()), dtype=np.int64)
+                grown = np.concatenate([known.to_numpy(), local_uniques[new]])
+                known = pd.Index(grown, dtype=grown.dtype)  # (Index.append would infer a dtype)
+        codes[start : start + chunk] = np.where(local >= 0, at[np.maximum(local, 0)], -1) if len(at) else -1
+    assert known is not None
+    return codes, known.to_numpy()
+
+
+def grievance_values(ctx: Context, dim: str) -> pd.DataFrame:
+    """Long form of one dimension: columns ``g`` (grievance position), ``row`` (contact), ``value``, ``code``.
+
+    A grievance with several values (themes) gives several rows, one per
+    distinct value; one with none gives none. ``g``, ``row`` and ``code`` are
+    int64, ``value`` is an object column of str, ``code`` its position among
+    the dimension's distinct values. The context caches the compact
+    :func:`dim_values`; each call builds a new frame from it.
+    """
+    found = dim_values(ctx, dim)
+    g = found.g.astype(np.int64)
+    rows = ctx.grievances["row"].to_numpy(dtype=np.int64)
+    # the three int columns written straight into one block: no second copy when the frame is built
+    ints = np.empty((3, len(g)), dtype=np.int64)
+    ints[0] = g
+    ints[1] = rows[g]
+    ints[2] = found.code
+    del g
+    frame = pd.DataFrame(ints.T, columns=["g", "row", "code"], copy=False)
+    frame.insert(2, "value", pd.Series(found.names[found.code], dtype=object))
     return frame
+
+
+def join_on_grievance(
+    positions: Sequence[np.ndarray], n_grievances: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Inner join of several dimensions' rows on the grievance: every combination of values within one.
+
+    Args:
+        positions: per dimension, the grievance position of each of its rows,
+            ascending (as :attr:`DimValues.g`).
+        n_grievances: the number of grievances (positions are below it).
+
+    Returns:
+        The grievance of each combination (int64) and, per dimension, the
+        row of ``positions[i]`` it takes (int64). Combinations come as
+        :meth:`pandas.DataFrame.merge` gives them: by the first dimension's
+        rows, then by the second's within one grievance, and so on.
+
+    Examples:
+        >>> import numpy as np
+        >>> g, (a, b) = join_on_grievance([np.array([0, 0, 1]), np.array([0, 2])], 3)
+        >>> g.tolist(), a.tolist(), b.tolist()
+        ([0, 0], [0, 1], [0, 0])
+    """
+    g = np.asarray(positions[0], dtype=np.int64)
+    taken = [np.arange(len(g), dtype=np.int64)]
+    for other in positions[1:]:
+        count = np.bincount(np.asarray(other, dtype=np.int64), minlength=n_grievances)
+        start = np.cumsum(count) - count
+        reps = count[g]
+        left = np.repeat(np.arange(len(g), dtype=np.int64), reps)
+        block = np.cumsum(reps) - reps
+        right = np.arange(len(left), dtype=np.int64) - np.repeat(block, reps) + start[g][left]
+        del count, start, reps, block
+        taken = [t[left] for t in taken] + [right]
+        g = g[left]
+    return g, taken
 
 
 def combined_values(ctx: Context, dims: Sequence[str]) -> pd.DataFrame:
     """Long form of several dimensions together: ``g``, ``row`` and one column per dimension.
 
     Values are combined within one grievance (a theme and a product named in
-    the same complaint).
+    the same complaint): the rows, their order and dtypes are those of
+    merging the dimensions' :func:`grievance_values` on ``g``.
     """
-    frames = [grievance_values(ctx, d).drop(columns="code").rename(columns={"value": d}) for d in dims]
-    out = frames[0]
-    for extra in frames[1:]:
-        out = out.merge(extra.drop(columns="row"), on="g", how="inner")
-    return out.reset_index(drop=True)
+    parts = [dim_values(ctx, d) for d in dims]
+    g, taken = join_on_grievance([p.g for p in parts], len(ctx.grievances))
+    rows = ctx.grievances["row"].to_numpy(dtype=np.int64)
+    columns: dict[str, Any] = {"g": g, "row": rows[g]}
+    for dim, part, at in zip(dims, parts, taken, strict=True):
+        columns[dim] = pd.Series(part.names[part.code[at]], dtype=object)
+    return pd.DataFrame(columns)
 
 
 def value_labels(dims: Sequence[str], frame: pd.DataFrame) -> pd.Series:

@@ -39,7 +39,8 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -53,7 +54,8 @@ from ._frames import (
     check_dims,
     check_number,
     check_timezone,
-    combined_values,
+    dim_values,
+    join_on_grievance,
     nullable,
     period_days,
     period_label,
@@ -118,6 +120,12 @@ EMERGING_COLUMNS: dict[str, str] = {
 class _Series:
     """Contacts per value and period, as dense matrices (values x periods)."""
 
+    keys: pd.DataFrame
+    """The values (one str column per dimension), sorted; row ``k`` is row ``k`` of the matrices."""
+    counts: np.ndarray
+    grievances: np.ndarray
+    customers: np.ndarray
+
     def __init__(
         self,
         ctx: Context,
@@ -159,34 +167,124 @@ class _Series:
             start_last = period_start(self.last, freq, timezone)
             self.days[-1] = min(self.days[-1], (until - start_last) / pd.Timedelta(days=1))
         self.exposure = self.total if exposure == "contacts" else self.days
-        values = combined_values(ctx, dims)
-        values = values[dated[values["row"].to_numpy()]] if len(values) else values
-        values = values.assign(period=period[values["row"].to_numpy()] - self.first)
-        contact_level = values.drop_duplicates(["row", *dims])
-        keys = contact_level[list(dims)].drop_duplicates().sort_values(list(dims), ignore_index=True)
-        self.keys = keys.astype(str)
-        n_keys = len(keys)
-        if n_keys:
-            index = pd.MultiIndex.from_frame(self.keys)
-            code = index.get_indexer(pd.MultiIndex.from_frame(contact_level[list(dims)].astype(str)))
-            self.counts = np.zeros((n_keys, n_periods))
-            np.add.at(self.counts, (code, contact_level["period"].to_numpy()), 1)
-            g_level = values.drop_duplicates(["g", *dims])
-            g_code = index.get_indexer(pd.MultiIndex.from_frame(g_level[list(dims)].astype(str)))
-            self.grievances = np.zeros((n_keys, n_periods))
-            np.add.at(self.grievances, (g_code, g_level["period"].to_numpy()), 1)
-            customer = contacts["customer"].astype("object").to_numpy()[contact_level["row"].to_numpy()]
-            known = (
-                contact_level.assign(_c=customer, _k=code)
-                .dropna(subset=["_c"])
-                .drop_duplicates(["_k", "period", "_c"])
-            )
-            self.customers = np.zeros((n_keys, n_periods))
-            np.add.at(self.customers, (known["_k"].to_numpy(), known["period"].to_numpy()), 1)
-        else:
-            self.counts = np.zeros((0, n_periods))
-            self.grievances = np.zeros((0, n_periods))
-            self.customers = np.zeros((0, n_periods))
+        self._count(ctx, period, dated, n_periods)
+
+    def _count(self, ctx: Context, period: np.ndarray, dated: np.ndarray, n_periods: int) -> None:
+        """Contacts, grievances and customers per value and period, from int codes (no object frames).
+
+        Keys are the value combinations seen on dated contacts, sorted by their
+        names (str order, dimension by dimension); equal names are one key.
+        """
+        dims = self.dims
+        g_rows = ctx.grievances["row"].to_numpy(dtype=np.int64)
+        names: list[np.ndarray] = []
+        positions: list[np.ndarray] = []
+        ranks: list[np.ndarray] = []
+        for dim in dims:
+            found = dim_values(ctx, dim)
+            # rank of each code among the sorted distinct names (a name met twice is one value)
+            uniques, rank_of_code = np.unique(found.names.astype(object), return_inverse=True)
+            keep = dated[g_rows[found.g]]
+            names.append(uniques)
+            positions.append(found.g[keep])
+            ranks.append(np.asarray(rank_of_code, dtype=np.int64).reshape(-1)[found.code[keep]])
+        g, taken = join_on_grievance(positions, len(g_rows))
+        del positions
+        key, decode = _combined_key(
+            [r[t] for r, t in zip(ranks, taken, strict=True)], [len(n) for n in names]
+        )
+        del ranks, taken
+        present, kidx = _dense_codes(key)
+        del key
+        n_keys = len(present)
+        self.keys = pd.DataFrame(
+            {d: n[r] for d, n, r in zip(dims, names, decode(present), strict=True)}
+            if n_keys
+            else {d: np.array([], dtype=object) for d in dims}
+        ).astype(str)
+        cells = n_keys * n_periods
+        # grievances: each (grievance, key) once
+        g_u, k_u = _unique_pairs(g, kidx, n_keys)
+        cell = k_u * n_periods + (period[g_rows[g_u]] - self.first)
+        self.grievances = np.bincount(cell, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
+        del g_u, k_u, cell
+        # contacts: each (contact, key) once
+        row_u, k_u = _unique_pairs(g_rows[g], kidx, n_keys)
+        del g, kidx
+        cell = k_u * n_periods + (period[row_u] - self.first)
+        self.counts = np.bincount(cell, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
+        # customers: each identified (customer, key, period) once
+        # (the column factorised as it is: an Arrow string column makes no Python str per contact)
+        customer_codes, customer_names = pd.factorize(ctx.contacts["customer"])
+        customer = np.asarray(customer_codes, dtype=np.int64)[row_u]
+        known = customer >= 0
+        cell_u, _ = _unique_pairs(cell[known], customer[known], len(customer_names))
+        self.customers = np.bincount(cell_u, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
+
+
+def _combined_key(
+    codes: Sequence[np.ndarray], sizes: Sequence[int]
+) -> tuple[np.ndarray, Callable[[np.ndarray], list[np.ndarray]]]:
+    """One int64 key per row for several code columns, ordered as the tuples of codes are.
+
+    Returns the keys and a function giving back each column's codes from keys.
+    """
+    radix = [max(int(n), 1) for n in sizes]
+    if math.prod(radix) < 2**62:
+        key = np.zeros(len(codes[0]), dtype=np.int64)
+        for column, n in zip(codes, radix, strict=True):
+            key *= n
+            key += column
+
+        def decode(keys: np.ndarray) -> list[np.ndarray]:
+            out: list[np.ndarray] = []
+            rest = np.asarray(keys, dtype=np.int64)
+            for n in reversed(radix):
+                rest, digit = np.divmod(rest, n)
+                out.append(digit)
+            return out[::-1]
+
+        return key, decode
+    # too many combinations for one int64 radix key: number the distinct tuples (sorted) instead
+    table, inverse = np.unique(np.column_stack(codes), axis=0, return_inverse=True)
+
+    def lookup(keys: np.ndarray) -> list[np.ndarray]:
+        return [table[keys, i] for i in range(table.shape[1])]
+
+    return np.asarray(inverse, dtype=np.int64).reshape(-1), lookup
+
+
+def _dense_codes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys (sorted) and each key's position among them, as ``np.unique`` gives them."""
+    if not len(key):
+        return key, key
+    top = int(key.max()) + 1
+    if top <= max(len(key), 1 << 20):  # few possible keys: a table instead of a sort
+        seen = np.bincount(key, minlength=top) > 0
+        present = np.flatnonzero(seen)
+        position = np.cumsum(seen) - 1
+        return present, position[key]
+    present, inverse = np.unique(key, return_inverse=True)
+    return present, np.asarray(inverse, dtype=np.int64).reshape(-1)
+
+
+def _unique_pairs(a: np.ndarray, b: np.ndarray, n_b: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs ``(a[i], b[i])`` of non-negative ints (``b < n_b``), sorted, as two int64 arrays."""
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    if not len(a):
+        return a, b
+    n_b = max(int(n_b), 1)
+    if (int(a.max()) + 1) * n_b < 2**62:
+        pair = np.sort(a * n_b + b)  # a sort: numpy's hashing unique is several times slower here
+        if len(pair) > 1:
+            pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
+        return pair // n_b, pair % n_b
+    order = np.lexsort((b, a))
+    a, b = a[order], b[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    return a[first], b[first]
 
 
 def _check_common(func: str, freq: str, exposure: str, alpha: float, timezone: str | None) -> str:
