@@ -771,6 +771,50 @@ def customers(
     return _customers_frame(ctx, include_silent=include_silent)
 
 
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of str values numbered in their sort order (``-1`` for missing), and the values by code (as str)."""
+    codes, uniques = pd.factorize(values, sort=True)
+    names = np.array([str(u) for u in uniques.to_numpy(dtype=object)] + [""], dtype=object)[:-1]
+    return codes.astype(np.int64, copy=False), names
+
+
+def _unit_codes(contacts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each contact's unit (its customer, or itself when anonymous) as an int code, and the units by code.
+
+    Codes number the units in order of first appearance; ``-1`` marks a contact
+    with neither (none, as customers are resolved). An anonymous contact's unit
+    is ``"anonymous:<interaction id>"``. Customers are encoded as stored (no
+    Python str per contact), anonymous names made for those contacts only.
+    """
+    anonymous = contacts["is_anonymous"].to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(contacts["customer"])
+    codes = codes.astype(np.int64, copy=False)
+    names = uniques.to_numpy(dtype=object)
+    anonymous_rows = np.flatnonzero(anonymous)
+    # names as a fixed-width text array made them (it drops trailing NUL characters)
+    ids = contacts["interaction_id"].iloc[anonymous_rows].astype(str).tolist()
+    anonymous_names = np.array([_ANON + str(i).rstrip("\x00") for i in ids] + [""], dtype=object)[:-1]
+    if any(str(n).startswith(_ANON) for n in names):  # a customer named like an anonymous unit
+        unit = names[np.maximum(codes, 0)]
+        unit[codes < 0] = None
+        unit[anonymous_rows] = anonymous_names
+        found, labels = pd.factorize(unit)
+        return found.astype(np.int64, copy=False), np.asarray(labels, dtype=object)
+    codes[anonymous_rows] = len(names) + np.arange(len(anonymous_rows))
+    # renumber customers and anonymous contacts together, by the row each first appears in
+    first_seen = np.full(len(names) + len(anonymous_rows), len(codes), dtype=np.int64)
+    named = np.flatnonzero((codes >= 0) & (codes < len(names)))
+    seen, first = np.unique(codes[named], return_index=True)
+    first_seen[seen] = named[first]
+    first_seen[len(names) :] = anonymous_rows
+    order = np.argsort(first_seen, kind="stable")
+    renumber = np.empty(len(order), dtype=np.int64)
+    renumber[order] = np.arange(len(order), dtype=np.int64)
+    unit_code = np.where(codes >= 0, renumber[np.maximum(codes, 0)], -1)
+    labels = np.concatenate([np.asarray(names, dtype=object), anonymous_names])[order]
+    return unit_code, labels
+
+
 def _deciles(values: np.ndarray) -> np.ndarray:
     n = len(values)
     if n == 0:
@@ -782,29 +826,23 @@ def _deciles(values: np.ndarray) -> np.ndarray:
 def _customers_frame(ctx: Context, *, include_silent: bool) -> pd.DataFrame:
     contacts = ctx.contacts
     ident = ctx.identities
-    unit = contacts["customer"].astype("object").to_numpy()
-    anonymous = contacts["is_anonymous"].to_numpy(dtype=bool)
-    unit = np.where(
-        anonymous,
-        np.char.add(_ANON, contacts["interaction_id"].astype(str).to_numpy().astype(str)).astype(object),
-        unit,
-    )
+    unit_code, unit_names = _unit_codes(contacts)
     g_rows = ctx.grievances["row"].to_numpy(dtype=np.int64)
     n_g = (
         np.bincount(g_rows, minlength=len(contacts))
         if len(g_rows)
         else np.zeros(len(contacts), dtype=np.int64)
     )
+    keep = unit_code >= 0
     frame = pd.DataFrame(
         {
-            "unit": unit,
-            "channel": contacts["channel"].astype("object").to_numpy(),
-            "created_at": contacts["created_at"],
+            "unit": unit_code,
+            "created_at": contacts["created_at"].array,
             "n_g": n_g,
             "has_g": (n_g > 0).astype(np.int64),
         }
-    )
-    grouped = frame.groupby("unit", sort=False)
+    )[keep]
+    grouped = frame.groupby("unit", sort=True)
     agg = pd.DataFrame(
         {
             "n_contacts": grouped.size(),
@@ -814,18 +852,27 @@ def _customers_frame(ctx: Context, *, include_silent: bool) -> pd.DataFrame:
             "last_contact_at": grouped["created_at"].max(),
         }
     )
-    chans = frame.dropna(subset=["channel"]).drop_duplicates(["unit", "channel"])
-    chans = chans.assign(unit=chans["unit"].astype(str), channel=chans["channel"].astype(str))
-    chans = chans.sort_values(["unit", "channel"], kind="mergesort")
-    units = chans["unit"].to_numpy(dtype=object)
-    names = chans["channel"].tolist()
-    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.zeros(0, np.int64)
-    bounds = np.r_[starts, len(units)].tolist()
-    channel_lists = pd.Series(
-        [names[a:b] for a, b in itertools.pairwise(bounds)], index=units[starts], dtype=object
+    group_codes = agg.index.to_numpy()
+    agg.index = pd.Index(np.asarray(unit_names, dtype=object)[group_codes], dtype=object, name="unit")
+    del frame, grouped
+    # each unit's distinct channels, sorted: (unit, channel) int keys, channels numbered in their sort order
+    channel_code, channel_names = _sorted_codes(contacts["channel"])
+    has_channel = keep & (channel_code >= 0)
+    n_channel = max(len(channel_names), 1)
+    pair = np.unique(unit_code[has_channel] * n_channel + channel_code[has_channel])
+    del channel_code, has_channel, keep, unit_code
+    pair_unit = pair // n_channel
+    names = channel_names[pair % n_channel].tolist()
+    starts = (
+        np.flatnonzero(np.r_[True, pair_unit[1:] != pair_unit[:-1]]) if len(pair) else np.zeros(0, np.int64)
     )
-    agg["channels"] = channel_lists.reindex(agg.index.astype(str)).to_numpy()
-    agg["channels"] = [v if isinstance(v, list) else [] for v in agg["channels"]]
+    bounds = np.r_[starts, len(pair)].tolist()
+    channel_lists: list[list[str]] = [[] for _ in range(len(unit_names))]
+    for u, (a, b) in zip(pair_unit[starts].tolist(), itertools.pairwise(bounds), strict=True):
+        channel_lists[u] = names[a:b]
+    del pair, pair_unit, names
+    agg["channels"] = [channel_lists[c] for c in group_codes.tolist()]
+    del channel_lists
     values = ident.values.set_index("customer_id")
     identified_units = [u for u in agg.index if not str(u).startswith(_ANON)]
     if include_silent:

@@ -47,6 +47,7 @@ import pandas as pd
 
 from ..errors import ConfigError, Errors, Warnings, warn
 from ._frames import astype, build_context, check_choice, check_dims, check_number, grievance_values, nullable
+from .links import first_of
 from .stats import benjamini_hochberg, newcombe_difference, two_by_two_test, welch_difference
 
 if TYPE_CHECKING:
@@ -176,7 +177,16 @@ def satisfaction_impact(
     if len(scales) > 1:
         warn(Warnings.W303.format(func=func, n=len(scales), scales=", ".join(scales)), stacklevel=2)
     g_rows = np.unique(ctx.grievances["row"].to_numpy()) if len(ctx.grievances) else np.zeros(0, np.int64)
-    values = grievance_values(ctx, dim).drop_duplicates(["row", "value"])
+    # each (contact, value) once, as int codes (the names by code); groups go in the names' order below
+    found = grievance_values(ctx, dim)
+    value_rows = found["row"].to_numpy(dtype=np.int64)
+    value_code = found["code"].to_numpy(dtype=np.int64)
+    names = np.empty(int(value_code.max()) + 1 if len(value_code) else 0, dtype=object)
+    names[value_code] = found["value"].to_numpy(dtype=object)
+    del found
+    once = first_of(value_rows, value_code)
+    value_rows, value_code = value_rows[once], value_code[once]
+    del once
     frames = []
     for sc in scales:
         rows = np.flatnonzero(scored & (scale == sc))
@@ -187,9 +197,15 @@ def satisfaction_impact(
         else:
             contact_value = score
         groups = {ANY_GRIEVANCE: np.intersect1d(rows, g_rows)}
-        in_scale = values[np.isin(values["row"].to_numpy(), rows)]
-        for value, sub in in_scale.groupby("value", sort=True):
-            groups[str(value)] = np.unique(sub["row"].to_numpy())
+        in_scale = np.isin(value_rows, rows)
+        sub_code, sub_rows = value_code[in_scale], value_rows[in_scale]
+        order = np.argsort(sub_code, kind="stable")
+        present, starts = np.unique(sub_code[order], return_index=True)
+        parts = np.split(sub_rows[order], starts[1:]) if len(present) else []
+        by_code = dict(zip(present.tolist(), parts, strict=True))
+        for code in sorted(by_code, key=lambda c: names[c]):
+            groups[str(names[code])] = np.unique(by_code[code])
+        del in_scale, sub_code, sub_rows, order, parts, by_code
         frames.append(_compare(sc, use, dim, rows, groups, contact_value, min_contacts, confidence))
     columns = ["scale", "metric", dim, *list(IMPACT_COLUMNS)[2:]]
     if not frames:

@@ -238,44 +238,197 @@ def link_table(
     recurring_customers: int = 5,
     recurring_weeks: int = 3,
 ) -> pd.DataFrame:
+    """The table of :func:`link` on a context; computed once per context and settings (a copy is returned)."""
+    key = (
+        "link_table",
+        tuple(dims),
+        min_contacts,
+        prior_strength,
+        alpha,
+        confidence,
+        recurring_customers,
+        recurring_weeks,
+    )
+    cached: pd.DataFrame | None = ctx.cache.get(key)
+    if cached is None:
+        cached = _link_table(
+            ctx,
+            dims,
+            min_contacts=min_contacts,
+            prior_strength=prior_strength,
+            alpha=alpha,
+            confidence=confidence,
+            recurring_customers=recurring_customers,
+            recurring_weeks=recurring_weeks,
+        )
+        # the table is small (one row per pair): kept so the report's rankings and its
+        # product x theme table, which ask for the same pairs, compute them once
+        ctx.cache[key] = cached
+    out = cached.copy(deep=True)
+    out.attrs = {**cached.attrs, "notes": list(ctx.notes)}
+    return out
+
+
+def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Int codes of an object column of str, numbered in the sort order of the values.
+
+    Codes ordered like the values make a group-by on codes come out in the
+    order a sorted group-by on the values would (``-1`` marks a missing value).
+
+    Examples:
+        >>> import numpy as np
+        >>> codes, names = sorted_codes(np.array(["b", "a", "b"], dtype=object))
+        >>> codes.tolist(), names.tolist()
+        ([1, 0, 1], ['a', 'b'])
+    """
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+
+
+def combine_codes(*codes: np.ndarray) -> np.ndarray:
+    """One int64 key per row for several columns of non-negative int codes (equal rows, equal keys).
+
+    The key orders rows as sorting by the first column, then the next, ...
+    would, while it fits in an int64; when it would not, the key made so far
+    is renumbered (by its order) first, so it always fits.
+
+    Examples:
+        >>> import numpy as np
+        >>> combine_codes(np.array([1, 0, 1]), np.array([2, 5, 2])).tolist()
+        [8, 5, 8]
+    """
+    key = np.asarray(codes[0], dtype=np.int64)
+    for extra in codes[1:]:
+        extra = np.asarray(extra, dtype=np.int64)
+        size = int(extra.max()) + 1 if len(extra) else 1
+        top = int(key.max()) + 1 if len(key) else 1
+        if top * size >= 2**62:  # pragma: no cover - beyond int64 keys: renumber, keeping the order
+            key = np.unique(key, return_inverse=True)[1].astype(np.int64).reshape(-1)
+        key = key * size + extra
+    return key
+
+
+def first_of(*codes: np.ndarray) -> np.ndarray:
+    """Mask of the first row of each distinct combination of int codes, as ``drop_duplicates`` keeps them.
+
+    Examples:
+        >>> import numpy as np
+        >>> first_of(np.array([1, 0, 1, 1]), np.array([2, 5, 2, 3])).tolist()
+        [True, True, False, True]
+    """
+    return ~pd.Series(combine_codes(*codes), copy=False).duplicated().to_numpy()
+
+
+def count_distinct(at: np.ndarray, other: np.ndarray, n_keys: int) -> np.ndarray:
+    """For each position ``0 .. n_keys - 1`` in ``at``, how many distinct ``other`` codes go with it.
+
+    Examples:
+        >>> import numpy as np
+        >>> count_distinct(np.array([0, 0, 1, 0]), np.array([5, 5, 5, 7]), 3).tolist()
+        [2, 1, 0]
+    """
+    at = np.asarray(at, dtype=np.int64)
+    other = np.asarray(other, dtype=np.int64)
+    if not len(at):
+        return np.zeros(n_keys, dtype=np.int64)
+    size = int(other.max()) + 1
+    if n_keys * size < 2**62:
+        # a sorted copy of one int key per row: cheaper than a hash table of the rows
+        return np.bincount(np.unique(at * size + other) // size, minlength=n_keys).astype(np.int64)
+    return np.bincount(at[first_of(at, other)], minlength=n_keys).astype(np.int64)  # pragma: no cover
+
+
+def customer_codes(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Each contact's resolved customer as an int code (``-1`` for anonymous), and the customers by code.
+
+    Computed once per context (an int64 per contact, an object array per customer).
+    """
+    cached: tuple[np.ndarray, np.ndarray] | None = ctx.cache.get("_customer_codes")
+    if cached is None:
+        # factorised as stored (Arrow strings are encoded without a Python str per contact)
+        codes, uniques = pd.factorize(ctx.contacts["customer"])
+        cached = (
+            codes.astype(np.int64, copy=False),
+            np.asarray(uniques.to_numpy(dtype=object), dtype=object),
+        )
+        ctx.cache["_customer_codes"] = cached
+    return cached
+
+
+def contacts_per_value(ctx: Context, dim: str) -> pd.Series:
+    """Distinct contacts naming each value of ``dim`` (indexed by value, in order of first appearance)."""
+    values = grievance_values(ctx, dim)
+    code = values["code"].to_numpy(dtype=np.int64)
+    rows = values["row"].to_numpy(dtype=np.int64)
+    names = np.empty(int(code.max()) + 1 if len(code) else 0, dtype=object)
+    names[code] = values["value"].to_numpy(dtype=object)
+    del values
+    seen = np.zeros(len(names), dtype=bool)
+    seen[code] = True
+    counts = np.bincount(code[first_of(rows, code)], minlength=len(names))
+    return pd.Series(counts[seen].astype(np.int64), index=pd.Index(names[seen], dtype=object))
+
+
+def _link_table(
+    ctx: Context,
+    dims: tuple[str, ...],
+    *,
+    min_contacts: int,
+    prior_strength: float,
+    alpha: float,
+    confidence: float,
+    recurring_customers: int,
+    recurring_weeks: int,
+) -> pd.DataFrame:
     a, b = dims
     gf = ctx.grievances
     contacts = ctx.contacts
     n_all = int(pd.unique(gf["row"]).size) if len(gf) else 0
+    # the long (grievance x pair) rows as int codes: the pair key sorts as (a, b) values do
     pairs = combined_values(ctx, dims)
-    pair_contacts = pairs.drop_duplicates(["row", a, b])
-    counts = pair_contacts.groupby([a, b], sort=True).size().rename("n_contacts")
-    n_grievances = pairs.drop_duplicates(["g", a, b]).groupby([a, b], sort=True).size()
-    out = counts.reset_index()
-    out["n_grievances"] = n_grievances.reindex(counts.index).to_numpy(dtype=np.int64)
+    a_code, a_names = sorted_codes(pairs[a].to_numpy(dtype=object))
+    b_code, b_names = sorted_codes(pairs[b].to_numpy(dtype=object))
+    g_all = pairs["g"].to_numpy(dtype=np.int64)
+    rows_all = pairs["row"].to_numpy(dtype=np.int64)
+    del pairs
+    n_b = max(len(b_names), 1)
+    pair = a_code * n_b + b_code
+    del a_code, b_code
+    keys = np.unique(pair)
+    at = np.searchsorted(keys, pair)  # each row's position among the pairs
+    n_keys = len(keys)
 
-    # customers, value and weeks per pair (identified customers only)
-    customer = contacts["customer"].astype("object").to_numpy()
-    value = contacts["value"].to_numpy(dtype=np.float64)
-    week = period_ordinals(contacts["created_at"], "week")
-    pc_rows = pair_contacts["row"].to_numpy()
-    per = pd.DataFrame(
+    # contacts and grievances per pair (a contact or grievance counts once per pair)
+    pc = first_of(rows_all, pair)
+    pc_rows, pc_at = rows_all[pc], at[pc]
+    del pc
+    out = pd.DataFrame(
         {
-            a: pair_contacts[a].to_numpy(),
-            b: pair_contacts[b].to_numpy(),
-            "customer": customer[pc_rows],
-            "value": value[pc_rows],
-            "week": week[pc_rows],
+            a: a_names[keys // n_b] if n_keys else np.zeros(0, dtype=object),
+            b: b_names[keys % n_b] if n_keys else np.zeros(0, dtype=object),
+            "n_contacts": np.bincount(pc_at, minlength=n_keys).astype(np.int64),
         }
     )
-    known = per.dropna(subset=["customer"]).drop_duplicates([a, b, "customer"])
-    n_customers = known.groupby([a, b]).size()
-    value_at_risk = known.groupby([a, b])["value"].sum()
-    n_weeks = per[per["week"] >= 0].drop_duplicates([a, b, "week"]).groupby([a, b]).size()
-    out["n_customers"] = n_customers.reindex(counts.index, fill_value=0).to_numpy(dtype=np.int64)
-    out["n_weeks"] = n_weeks.reindex(counts.index, fill_value=0).to_numpy(dtype=np.int64)
-    out["value_at_risk"] = value_at_risk.reindex(counts.index, fill_value=0.0).to_numpy(dtype=np.float64)
+    out["n_grievances"] = count_distinct(at, g_all, n_keys)
+
+    # customers, value and weeks per pair (identified customers only)
+    customer = customer_codes(ctx)[0][pc_rows]
+    value = contacts["value"].to_numpy(dtype=np.float64)
+    known = np.flatnonzero(customer >= 0)
+    known = known[first_of(pc_at[known], customer[known])]
+    out["n_customers"] = np.bincount(pc_at[known], minlength=n_keys).astype(np.int64)
+    value_at_risk = pd.Series(value[pc_rows[known]]).groupby(pc_at[known]).sum()
+    week = period_ordinals(contacts["created_at"], "week")[pc_rows]
+    dated = week >= 0
+    out["n_weeks"] = count_distinct(pc_at[dated], week[dated], n_keys)
+    out["value_at_risk"] = value_at_risk.reindex(np.arange(n_keys), fill_value=0.0).to_numpy(dtype=np.float64)
+    del customer, known, week, dated, pc_rows, pc_at
 
     # margins
-    n_a = grievance_values(ctx, a).drop_duplicates(["row", "value"]).groupby("value").size()
-    n_b = grievance_values(ctx, b).drop_duplicates(["row", "value"]).groupby("value").size()
+    n_a = contacts_per_value(ctx, a)
+    n_b_values = contacts_per_value(ctx, b)
     out["n_contacts_a"] = n_a.reindex(out[a].to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
-    out["n_contacts_b"] = n_b.reindex(out[b].to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
+    out["n_contacts_b"] = n_b_values.reindex(out[b].to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
     out["n_contacts_all"] = n_all
     x = out["n_contacts"].to_numpy(dtype=np.float64)
     na = out["n_contacts_a"].to_numpy(dtype=np.float64)
@@ -299,7 +452,8 @@ def link_table(
     else:
         out["log_odds"], out["z"] = np.zeros(0), np.zeros(0)
 
-    out = out[out["n_contacts"] >= min_contacts].reset_index(drop=True)
+    kept = (out["n_contacts"] >= min_contacts).to_numpy(dtype=bool)
+    out = out[kept].reset_index(drop=True)
     x = out["n_contacts"].to_numpy(dtype=np.float64)
     na = out["n_contacts_a"].to_numpy(dtype=np.float64)
     nb = out["n_contacts_b"].to_numpy(dtype=np.float64)
@@ -307,7 +461,21 @@ def link_table(
     out["p_value"], out["test"] = p, test
     out["q_value"] = benjamini_hochberg(p)
     out["is_significant"] = np.nan_to_num(out["q_value"].to_numpy(dtype=np.float64), nan=2.0) <= alpha
-    out["n_via_holding"] = _via_holding(ctx, pairs, dims, out)
+    if "product" in dims and len(out) and ctx.has_holding_links:
+        # the long rows as values again, only for the holding links (a catalog and holdings given)
+        pairs = pd.DataFrame(
+            {
+                "g": g_all,
+                "row": rows_all,
+                a: a_names[pair // n_b] if len(pair) else np.zeros(0, dtype=object),
+                b: b_names[pair % n_b] if len(pair) else np.zeros(0, dtype=object),
+            }
+        )
+        out["n_via_holding"] = _via_holding(ctx, pairs, dims, out)
+        del pairs
+    else:
+        out["n_via_holding"] = np.zeros(len(out), dtype=np.int64)
+    del g_all, rows_all, pair, at
     out["is_recurring"] = (out["n_customers"] >= recurring_customers) & (out["n_weeks"] >= recurring_weeks)
 
     for column, dtype in LINK_COLUMNS.items():

@@ -26,6 +26,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -44,9 +45,10 @@ from ._frames import (
     nullable,
     period_label,
     period_ordinals,
+    to_timedelta,
 )
 from .customers import _deciles
-from .links import link_table
+from .links import combine_codes, count_distinct, customer_codes, first_of, link_table, sorted_codes
 from .repeats import _episodes, first_contact_resolution
 from .stats import rate_ratio
 from .trends import _emerging_matrix, _Series, _trend_frame
@@ -198,13 +200,14 @@ def rank_grievances(
         catalog=catalog,
     )
     check_dims(func, dims, ctx)
-    base = _base(ctx, dims, recurring_customers, recurring_weeks)
+    base, long = _base(ctx, dims, recurring_customers, recurring_weeks)
     key_index = pd.MultiIndex.from_frame(base[list(dims)])
-    _add_value(ctx, base, dims)
+    _add_value(ctx, base, long)
     _add_repeats(ctx, base, dims, key_index, window, confidence)
     _add_trend(ctx, base, dims, key_index, freq, tz, alpha, confidence)
     _add_links(ctx, base, dims, key_index)
-    _add_satisfaction(ctx, base, dims, key_index, confidence)
+    _add_satisfaction(ctx, base, long, confidence)
+    del long
     keys = [
         *[base[d].astype(str).to_numpy() for d in reversed(dims)],
         -base["n_contacts"].to_numpy(),
@@ -241,52 +244,87 @@ def rank_grievances(
     return out
 
 
+@dataclass
+class _Long:
+    """The (contact x value) rows behind a ranking, as int arrays (no object column).
+
+    ``rows``/``at``: each distinct (contact, value) pair's contact row and the
+    position of its value in the ranking's base (values sorted); ``known``:
+    the first of those rows of each distinct (value, identified customer),
+    with the customer's code in ``customer``.
+    """
+
+    rows: np.ndarray
+    at: np.ndarray
+    known: np.ndarray
+    customer: np.ndarray
+
+
 def _base(
     ctx: Context, dims: tuple[str, ...], recurring_customers: int, recurring_weeks: int
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, _Long]:
     values = combined_values(ctx, dims)
     contacts = ctx.contacts
-    contact_level = values.drop_duplicates(["row", *dims])
-    grouped = contact_level.groupby(list(dims), sort=True)
-    out = grouped.size().rename("n_contacts").reset_index()
-    out["n_grievances"] = (
-        values.drop_duplicates(["g", *dims]).groupby(list(dims), sort=True).size().to_numpy()
+    # each dimension's values as codes in their sort order: the combined key sorts as the values do
+    codes, names = [], []
+    for d in dims:
+        code, name = sorted_codes(values[d].to_numpy(dtype=object))
+        codes.append(code)
+        names.append(name)
+    g = values["g"].to_numpy(dtype=np.int64)
+    rows_all = values["row"].to_numpy(dtype=np.int64)
+    del values
+    key = combine_codes(*codes) if codes else np.zeros(0, dtype=np.int64)
+    keys, first = np.unique(key, return_index=True)
+    at = np.searchsorted(keys, key)
+    n_keys = len(keys)
+    out = pd.DataFrame(
+        {d: name[code[first]] for d, code, name in zip(dims, codes, names, strict=True)}
+        if n_keys
+        else {d: np.zeros(0, dtype=object) for d in dims}
     )
-    rows = contact_level["row"].to_numpy()
-    customer = contacts["customer"].astype("object").to_numpy()[rows]
+    del codes, key
+    contact_level = first_of(rows_all, at)
+    rows, c_at = rows_all[contact_level], at[contact_level]
+    del contact_level
+    out["n_contacts"] = np.bincount(c_at, minlength=n_keys).astype(np.int64)
+    g_level = first_of(g, at)
+    out["n_grievances"] = np.bincount(at[g_level], minlength=n_keys).astype(np.int64)
+    customer = customer_codes(ctx)[0][rows]
+    known = np.flatnonzero(customer >= 0)
+    known = known[first_of(c_at[known], customer[known])]
+    out["n_customers"] = np.bincount(c_at[known], minlength=n_keys).astype(np.int64)
     week = period_ordinals(contacts["created_at"], "week")[rows]
-    per = contact_level.assign(_c=customer, _w=week)
-    idx = pd.MultiIndex.from_frame(out[list(dims)])
-    known = per.dropna(subset=["_c"]).drop_duplicates([*dims, "_c"])
-    out["n_customers"] = known.groupby(list(dims)).size().reindex(idx, fill_value=0).to_numpy(dtype=np.int64)
-    weeks = per[per["_w"] >= 0].drop_duplicates([*dims, "_w"]).groupby(list(dims)).size()
-    out["n_weeks"] = weeks.reindex(idx, fill_value=0).to_numpy(dtype=np.int64)
+    dated = week >= 0
+    out["n_weeks"] = count_distinct(c_at[dated], week[dated], n_keys)
+    del week, dated
     out["is_recurring"] = (out["n_customers"] >= recurring_customers) & (out["n_weeks"] >= recurring_weeks)
     intensity = ctx.grievances["intensity"].to_numpy(dtype=np.float64)
-    g_level = values.drop_duplicates(["g", *dims])
-    mean_int = g_level.assign(_i=intensity[g_level["g"].to_numpy()]).groupby(list(dims))["_i"].mean()
-    out["mean_intensity"] = mean_int.reindex(idx).to_numpy(dtype=np.float64)
-    out.attrs["_known"] = known
-    return out
+    mean_int = pd.Series(intensity[g[g_level]]).groupby(at[g_level]).mean()
+    out["mean_intensity"] = mean_int.reindex(np.arange(n_keys)).to_numpy(dtype=np.float64)
+    return out, _Long(rows=rows, at=c_at, known=known, customer=customer[known])
 
 
-def _add_value(ctx: Context, base: pd.DataFrame, dims: tuple[str, ...]) -> None:
+def _add_value(ctx: Context, base: pd.DataFrame, long: _Long) -> None:
     values = ctx.identities.values
-    known = base.attrs.pop("_known")
-    idx = pd.MultiIndex.from_frame(base[list(dims)])
+    n_keys = len(base)
     value_of = values.set_index("customer_id")["value"]
     weighted = values["value_source"].to_numpy(dtype=object) != "unweighted"
     decile = np.zeros(len(values), dtype=np.int64)
     if weighted.any():
         decile[weighted] = _deciles(values["value"].to_numpy(dtype=np.float64)[weighted])
     top = set(values["customer_id"].to_numpy(dtype=object)[decile == 10].tolist())
-    known = known.assign(
-        _v=value_of.reindex(known["_c"].to_numpy()).to_numpy(dtype=np.float64),
-        _top=known["_c"].isin(top).to_numpy(),
+    # the customers touched, once each: their value and whether they are in the top decile
+    touched_codes, codes = np.unique(long.customer, return_inverse=True)
+    touched = customer_codes(ctx)[1][touched_codes]
+    touched_value = value_of.reindex(touched).to_numpy(dtype=np.float64)
+    touched_top = pd.Index(touched, dtype=object).isin(top)
+    at = long.at[long.known]
+    value_at_risk = pd.Series(touched_value[codes]).groupby(at).sum()
+    base["value_at_risk"] = value_at_risk.reindex(np.arange(n_keys), fill_value=0.0).to_numpy(
+        dtype=np.float64
     )
-    grouped = known.groupby(list(dims))
-    base["value_at_risk"] = grouped["_v"].sum().reindex(idx, fill_value=0.0).to_numpy(dtype=np.float64)
-    base["n_top_decile"] = grouped["_top"].sum().reindex(idx, fill_value=0).to_numpy(dtype=np.int64)
+    base["n_top_decile"] = np.bincount(at[touched_top[codes]], minlength=n_keys).astype(np.int64)
     total_value = float(values["value"].sum())
     n_customers = len(values)
     n_top = len(top)
@@ -317,19 +355,18 @@ def _add_repeats(
     if len(dims) != 1 or dims[0] not in _PROBLEM_DIMS:
         return
     dim = dims[0]
-    # the default problem kinds, so a repeat_contacts() table of the same prepared inputs is reused
+    # the default problem kinds, so one pass over the episodes serves theme, product, policy and topic
     on = tuple(dict.fromkeys(("theme", "product", "policy", "topic", dim)))
-    result = _episodes(ctx, window=window, transfer_window="15min", on=on, func="rank_grievances")
-    long = result["long"]
-    long = long[(long["kind"] == dim).to_numpy(dtype=bool)]
+    units = _repeat_units(ctx, window, on)[dim]
     frame = pd.DataFrame(
         {
-            "interaction_id": long["interaction_id"].to_numpy(),
-            "kind": long["kind"].to_numpy(),
-            "value": long["value"].astype(str).to_numpy(),
-            "is_repeat": long["is_repeat"].to_numpy(dtype=bool),
-            "is_followed": long["is_followed"].to_numpy(dtype=bool),
-            "is_censored": long["is_censored"].to_numpy(dtype=bool),
+            # the ids as stored (resolution per problem kind reads the flags, not the ids)
+            "interaction_id": ctx.contacts["interaction_id"].array.take(units["first_row"].to_numpy()),
+            "kind": dim,
+            "value": units["value"].astype(str).to_numpy(),
+            "is_repeat": units["is_repeat"].to_numpy(dtype=bool),
+            "is_followed": units["is_followed"].to_numpy(dtype=bool),
+            "is_censored": units["is_censored"].to_numpy(dtype=bool),
         }
     )
     fcr = first_contact_resolution(frame, by=dim, confidence=confidence).set_index(dim)
@@ -337,6 +374,43 @@ def _add_repeats(
     for column in ("fcr", "fcr_low", "fcr_high"):
         base[column] = fcr[column].reindex(keys).to_numpy(dtype=np.float64, na_value=np.nan)
     base["n_repeat_contacts"] = fcr["n_repeat_contacts"].reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
+
+
+def _repeat_units(ctx: Context, window: Any, on: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Per problem kind, the (episode, problem) rows first-contact resolution counts, computed once.
+
+    Each frame has ``first_row`` (the episode's first contact, int32), ``value``
+    (categorical) and ``is_repeat``, ``is_followed``, ``is_censored`` (bool):
+    what :func:`first_contact_resolution` reads. Only these are kept on the
+    context, not the episodes table (its id lists and per-row columns are most
+    of a large context's memory).
+    """
+    win = to_timedelta("rank_grievances", "window", window).value
+    key = ("rank_repeat_units", win, on)
+    cached: dict[str, pd.DataFrame] | None = ctx.cache.get(key)
+    if cached is not None:
+        return cached
+    result = _episodes(
+        ctx, window=window, transfer_window="15min", on=on, func="rank_grievances", with_ids=False
+    )
+    long = result["long"]
+    del result
+    kind = long["kind"].to_numpy(dtype=object)
+    small = np.int32 if len(ctx.contacts) < 2**31 else np.int64
+    units: dict[str, pd.DataFrame] = {}
+    for dim in on:
+        mine = (kind == dim).astype(bool)
+        units[dim] = pd.DataFrame(
+            {
+                "first_row": long["first_row"].to_numpy()[mine].astype(small),
+                "value": long["value"][mine].reset_index(drop=True),
+                "is_repeat": long["is_repeat"].to_numpy(dtype=bool)[mine],
+                "is_followed": long["is_followed"].to_numpy(dtype=bool)[mine],
+                "is_censored": long["is_censored"].to_numpy(dtype=bool)[mine],
+            }
+        )
+    ctx.cache[key] = units
+    return units
 
 
 def _add_trend(
@@ -402,9 +476,7 @@ def _add_links(ctx: Context, base: pd.DataFrame, dims: tuple[str, ...], key_inde
     ]
 
 
-def _add_satisfaction(
-    ctx: Context, base: pd.DataFrame, dims: tuple[str, ...], key_index: pd.MultiIndex, confidence: float
-) -> None:
+def _add_satisfaction(ctx: Context, base: pd.DataFrame, long: _Long, confidence: float) -> None:
     from .stats import newcombe_difference, welch_difference
 
     base["satisfaction_diff"] = np.nan
@@ -418,14 +490,19 @@ def _add_satisfaction(
     scored = ~np.isnan(score)
     common = pd.Series(scale[scored]).value_counts().index[0]
     rows = np.flatnonzero(scored & (scale == common))
-    values = combined_values(ctx, dims).drop_duplicates(["row", *dims])
-    values = values[np.isin(values["row"].to_numpy(), rows)]
+    use = np.isin(long.rows, rows)
+    value_rows, value_at = long.rows[use], long.at[use]
     binary = bool(np.isin(score[rows], (0.0, 1.0)).all())
     total = score[rows].sum()
     n = len(rows)
-    diffs: dict[tuple[str, ...], tuple[float, float, float]] = {}
-    for key, sub in values.groupby(list(dims), sort=False):
-        with_rows = np.unique(sub["row"].to_numpy())
+    diff = np.full(len(base), np.nan)
+    low_ = np.full(len(base), np.nan)
+    high_ = np.full(len(base), np.nan)
+    order = np.argsort(value_at, kind="stable")
+    positions, starts = np.unique(value_at[order], return_index=True)
+    parts = np.split(value_rows[order], starts[1:]) if len(positions) else []
+    for position, part in zip(positions.tolist(), parts, strict=True):
+        with_rows = np.unique(part)
         n1, n0 = len(with_rows), n - len(with_rows)
         if n1 < 2 or n0 < 2:
             continue
@@ -437,9 +514,7 @@ def _add_satisfaction(
             d, low, high, _ = welch_difference(
                 s1.mean(), s1.var(ddof=1), n1, s0.mean(), s0.var(ddof=1), n0, confidence
             )
-        k = key if isinstance(key, tuple) else (key,)
-        diffs[tuple(str(x) for x in k)] = (float(d), float(low), float(high))
-    keys = [tuple(str(x) for x in k) for k in base[list(dims)].itertuples(index=False, name=None)]
-    base["satisfaction_diff"] = [diffs.get(k, (np.nan,) * 3)[0] for k in keys]
-    base["satisfaction_low"] = [diffs.get(k, (np.nan,) * 3)[1] for k in keys]
-    base["satisfaction_high"] = [diffs.get(k, (np.nan,) * 3)[2] for k in keys]
+        diff[position], low_[position], high_[position] = float(d), float(low), float(high)
+    base["satisfaction_diff"] = diff.tolist()
+    base["satisfaction_low"] = low_.tolist()
+    base["satisfaction_high"] = high_.tolist()
