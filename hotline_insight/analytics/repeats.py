@@ -51,7 +51,7 @@ from ._frames import (
     Context,
     build_context,
     check_choice,
-    grievance_values,
+    dim_values,
     nullable,
     to_ns,
     to_timedelta,
@@ -102,6 +102,7 @@ def repeat_contacts(
     follow_up_themes: Sequence[str] = ("broken_promise", "unresolved_repeat"),
     as_of: Any = None,
     since: Any = None,
+    until: Any = None,
     customers_table: pd.DataFrame | None = None,
     identities: CustomerIdentities | None = None,
     clock_offsets: Mapping[str, Any] | None = None,
@@ -126,9 +127,12 @@ def repeat_contacts(
         since: keep only the contacts that started at or after this time
             (default: all). Each is judged against the whole history, exactly
             as without ``since``, but only the contacts it can depend on (those
-            ending within ``window`` before it, and every later one) are
-            expanded into problem rows: one quarter's table from years of
-            contacts costs about that quarter's memory.
+            ending within ``window`` before it, and later ones) are expanded
+            into problem rows: one quarter's table from years of contacts
+            costs about that quarter's memory.
+        until: keep only the contacts that started before this time (default:
+            all); judged as without it (the contacts within ``window`` after
+            the last kept one still decide whether it was repeated).
         customers_table: a frame from :func:`~hotline_insight.read_customers`.
         identities: a resolution to reuse (:func:`~hotline_insight.resolve_customers`).
         clock_offsets: per source format, how far its clock runs ahead
@@ -198,6 +202,7 @@ def repeat_contacts(
         follow_up_themes=follow_up_themes,
         as_of=as_of,
         since=None if since is None else to_timestamp(func, "since", since),
+        until=None if until is None else to_timestamp(func, "until", until),
     )
     long: pd.DataFrame = result["long"]
     out = long[list(REPEAT_COLUMNS)]
@@ -217,6 +222,7 @@ def _episodes(
     rows: np.ndarray | None = None,
     with_ids: bool = True,
     since: pd.Timestamp | None = None,
+    until: pd.Timestamp | None = None,
 ) -> dict[str, Any]:
     """The repeat-contact engine: episodes, their problems, repeats, follow-ups and censoring.
 
@@ -226,6 +232,8 @@ def _episodes(
     table filtered on ``started_at``; only episodes that end within the
     window before ``since`` or later are expanded (an earlier one can neither
     be repeated by nor follow a kept one), and the result is not cached.
+    ``until`` likewise keeps the episodes starting before it, expanding only
+    those that start within the window after the last kept one ends.
     """
     win = to_timedelta(func, "window", window).value
     transfer = to_timedelta(func, "transfer_window", transfer_window).value
@@ -233,7 +241,8 @@ def _episodes(
     # one problem kind's rows do not depend on the other kinds asked for, so the result of the
     # default (all kinds) serves every call on the same context; it is computed once
     key = ("episodes", win, transfer, on, tuple(follow_up_themes), str(as_of))
-    if rows is None and since is None and key in ctx.cache:
+    bounded = since is not None or until is not None
+    if rows is None and not bounded and key in ctx.cache:
         cached: dict[str, Any] = ctx.cache[key]
         return cached
     if not on:
@@ -291,13 +300,15 @@ def _episodes(
     problem_names: list[str] = []
     problem_kind: list[int] = []
     problem_value: list[str] = []
+    g_rows = ctx.grievances["row"].to_numpy(dtype=np.int64)
     for k, dim in enumerate(on):
-        values = grievance_values(ctx, dim)
-        uniques = values.drop_duplicates("code").sort_values("code")["value"].to_numpy(dtype=object)
-        ep = row_to_ep[values["row"].to_numpy(dtype=np.int64)]
+        found = dim_values(ctx, dim)  # every code in names is used by some row
+        uniques = found.names
+        ep = row_to_ep[g_rows[found.g]]
         ok = ep >= 0
         eps_parts.append(ep[ok])
-        code_parts.append(values["code"].to_numpy(dtype=np.int64)[ok] + len(problem_names))
+        code_parts.append(found.code[ok].astype(np.int64) + len(problem_names))
+        del ep, ok
         problem_names.extend(f"{dim}:{v}" for v in uniques)
         problem_kind.extend([k] * len(uniques))
         problem_value.extend(str(v) for v in uniques)
@@ -307,6 +318,14 @@ def _episodes(
     if len(eps):
         duplicate = pd.Series(eps * n_problems + problem_code).duplicated().to_numpy()
         eps, problem_code = eps[~duplicate], problem_code[~duplicate]
+    if until is not None and len(eps):
+        # a kept episode is followed (or not) by one starting within the window after it ends
+        kept_end = ep_end[ep_start < until.value]
+        if len(kept_end):
+            reach = ep_start[eps] <= int(kept_end.max()) + win
+            eps, problem_code = eps[reach], problem_code[reach]
+        else:
+            eps, problem_code = eps[:0], problem_code[:0]
     if since is not None and len(eps):
         # episodes of a customer run in time order, so those ending this late are a suffix of each
         # customer's: every episode a kept one is compared with (its previous or next about the same
@@ -360,6 +379,8 @@ def _episodes(
     o = np.lexsort((problem_code, eps))  # by customer, time, episode (episode order), then problem
     if since is not None:
         o = o[ep_start[eps[o]] >= since.value]
+    if until is not None:
+        o = o[ep_start[eps[o]] < until.value]
     eps, problem_code = eps[o], problem_code[o]
     kinds = np.asarray(problem_kind, dtype=np.int64)
     value_codes, value_names = pd.factorize(np.asarray(problem_value, dtype=object))
@@ -431,7 +452,7 @@ def _episodes(
         "row_followed_by_followup": followed_by_followup,
         "attrs": attrs,
     }
-    if rows is None and with_ids and since is None:
+    if rows is None and with_ids and not bounded:
         ctx.cache[key] = result
     return result
 
@@ -439,9 +460,9 @@ def _episodes(
 def _follow_up_episodes(ctx: Context, row_to_ep: np.ndarray, themes: set[str]) -> set[int]:
     if not themes:
         return set()
-    values = grievance_values(ctx, "theme")
-    hit = values["value"].isin(themes).to_numpy()
-    eps = row_to_ep[values["row"].to_numpy(dtype=np.int64)[hit]]
+    found = dim_values(ctx, "theme")
+    hit = np.isin(found.names, list(themes))[found.code]
+    eps = row_to_ep[ctx.grievances["row"].to_numpy(dtype=np.int64)[found.g[hit]]]
     return set(eps[eps >= 0].tolist())
 
 

@@ -126,7 +126,8 @@ class Tables:
 def _rep(data: QuarterData, settings: Settings, q: int) -> pd.DataFrame:
     """The repeat contacts that started in quarter ``q``, judged against the whole history."""
     since = period_start(q, "quarter", data.timezone)
-    rep = repeat_contacts(data.hist, window=settings.window, since=since)
+    until = period_start(q + 1, "quarter", data.timezone) if q < data.quarter else None
+    rep = repeat_contacts(data.hist, window=settings.window, since=since, until=until)
     quarter = period_ordinals(rep["started_at"], "quarter", data.timezone)
     out: pd.DataFrame = rep[quarter == q].assign(quarter=q)
     return out
