@@ -46,8 +46,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, Errors, Warnings, warn
-from ._frames import astype, build_context, check_choice, check_dims, check_number, grievance_values, nullable
-from .links import first_of
+from ._frames import astype, build_context, check_choice, check_dims, check_number, nullable
+from .links import dim_rows, first_of
 from .stats import benjamini_hochberg, newcombe_difference, two_by_two_test, welch_difference
 
 if TYPE_CHECKING:
@@ -178,12 +178,7 @@ def satisfaction_impact(
         warn(Warnings.W303.format(func=func, n=len(scales), scales=", ".join(scales)), stacklevel=2)
     g_rows = np.unique(ctx.grievances["row"].to_numpy()) if len(ctx.grievances) else np.zeros(0, np.int64)
     # each (contact, value) once, as int codes (the names by code); groups go in the names' order below
-    found = grievance_values(ctx, dim)
-    value_rows = found["row"].to_numpy(dtype=np.int64)
-    value_code = found["code"].to_numpy(dtype=np.int64)
-    names = np.empty(int(value_code.max()) + 1 if len(value_code) else 0, dtype=object)
-    names[value_code] = found["value"].to_numpy(dtype=object)
-    del found
+    value_rows, value_code, names = dim_rows(ctx, dim)
     once = first_of(value_rows, value_code)
     value_rows, value_code = value_rows[once], value_code[once]
     del once

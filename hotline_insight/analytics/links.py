@@ -45,7 +45,7 @@ from ._frames import (
     check_dims,
     check_number,
     combined_values,
-    grievance_values,
+    dim_values,
     nullable,
     period_ordinals,
 )
@@ -355,14 +355,16 @@ def customer_codes(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     return cached
 
 
+def dim_rows(ctx: Context, dim: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each (grievance, value) row of ``dim`` as its contact's row and the value's code (int64), and the names by code."""
+    found = dim_values(ctx, dim)
+    rows = ctx.grievances["row"].to_numpy(dtype=np.int64)[found.g]
+    return rows, found.code.astype(np.int64), found.names
+
+
 def contacts_per_value(ctx: Context, dim: str) -> pd.Series:
     """Distinct contacts naming each value of ``dim`` (indexed by value, in order of first appearance)."""
-    values = grievance_values(ctx, dim)
-    code = values["code"].to_numpy(dtype=np.int64)
-    rows = values["row"].to_numpy(dtype=np.int64)
-    names = np.empty(int(code.max()) + 1 if len(code) else 0, dtype=object)
-    names[code] = values["value"].to_numpy(dtype=object)
-    del values
+    rows, code, names = dim_rows(ctx, dim)
     seen = np.zeros(len(names), dtype=bool)
     seen[code] = True
     counts = np.bincount(code[first_of(rows, code)], minlength=len(names))
