@@ -735,6 +735,23 @@ def dim_values(ctx: Context, dim: str) -> DimValues:
     return found
 
 
+def customer_codes(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Each contact's resolved customer as an int code (``-1`` for anonymous), and the customers by code.
+
+    Computed once per context (an int64 per contact, an object array per customer).
+    """
+    cached: tuple[np.ndarray, np.ndarray] | None = ctx.cache.get("_customer_codes")
+    if cached is None:
+        # factorised as stored (Arrow strings are encoded without a Python str per contact)
+        codes, uniques = pd.factorize(ctx.contacts["customer"])
+        cached = (
+            codes.astype(np.int64, copy=False),
+            np.asarray(uniques.to_numpy(dtype=object), dtype=object),
+        )
+        ctx.cache["_customer_codes"] = cached
+    return cached
+
+
 def factorize_in_chunks(values: np.ndarray, chunk: int = 1 << 16) -> tuple[np.ndarray, np.ndarray]:
     """:func:`pandas.factorize` of a long array, a chunk at a time: the same codes and uniques.
 

@@ -45,6 +45,7 @@ from ._frames import (
     check_dims,
     check_number,
     combined_values,
+    customer_codes,
     dim_values,
     nullable,
     period_ordinals,
@@ -336,23 +337,6 @@ def count_distinct(at: np.ndarray, other: np.ndarray, n_keys: int) -> np.ndarray
         # a sorted copy of one int key per row: cheaper than a hash table of the rows
         return np.bincount(np.unique(at * size + other) // size, minlength=n_keys).astype(np.int64)
     return np.bincount(at[first_of(at, other)], minlength=n_keys).astype(np.int64)  # pragma: no cover
-
-
-def customer_codes(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    """Each contact's resolved customer as an int code (``-1`` for anonymous), and the customers by code.
-
-    Computed once per context (an int64 per contact, an object array per customer).
-    """
-    cached: tuple[np.ndarray, np.ndarray] | None = ctx.cache.get("_customer_codes")
-    if cached is None:
-        # factorised as stored (Arrow strings are encoded without a Python str per contact)
-        codes, uniques = pd.factorize(ctx.contacts["customer"])
-        cached = (
-            codes.astype(np.int64, copy=False),
-            np.asarray(uniques.to_numpy(dtype=object), dtype=object),
-        )
-        ctx.cache["_customer_codes"] = cached
-    return cached
 
 
 def dim_rows(ctx: Context, dim: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -42,13 +42,14 @@ from ._frames import (
     check_number,
     check_timezone,
     combined_values,
+    customer_codes,
     nullable,
     period_label,
     period_ordinals,
     to_timedelta,
 )
 from .customers import _deciles
-from .links import combine_codes, count_distinct, customer_codes, first_of, link_table, sorted_codes
+from .links import combine_codes, count_distinct, first_of, link_table, sorted_codes
 from .repeats import _episodes, first_contact_resolution
 from .stats import rate_ratio
 from .trends import _emerging_matrix, _Series, _trend_frame

@@ -54,6 +54,7 @@ from ._frames import (
     check_dims,
     check_number,
     check_timezone,
+    customer_codes,
     dim_values,
     join_on_grievance,
     nullable,
@@ -213,10 +214,9 @@ class _Series:
         del g, kidx
         cell = k_u * n_periods + (period[row_u] - self.first)
         self.counts = np.bincount(cell, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
-        # customers: each identified (customer, key, period) once
-        # (the column factorised as it is: an Arrow string column makes no Python str per contact)
-        customer_codes, customer_names = pd.factorize(ctx.contacts["customer"])
-        customer = np.asarray(customer_codes, dtype=np.int64)[row_u]
+        # customers: each identified (customer, key, period) once (codes cached on the context)
+        codes, customer_names = customer_codes(ctx)
+        customer = codes[row_u]
         known = customer >= 0
         cell_u, _ = _unique_pairs(cell[known], customer[known], len(customer_names))
         self.customers = np.bincount(cell_u, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
