@@ -953,13 +953,14 @@ def recommendations(t: Tables) -> pd.DataFrame:
         "policy": t.frames.get("policies"),
         "product": t.frames.get("products"),
     }
+    # per target, counted once: comparing long columns target by target cost +280 MB at 1M
+    prev_contacts = _distinct_per_key(before, ["target_kind", "target_id"], "interaction_id")
+    repeat_contacts_of = _distinct_per_key(repeats, ["kind", "value"], "interaction_id")
     rows = []
     for key, mine in now.groupby(["target_kind", "target_id"], sort=True):
         kind, ident = (str(x) for x in cast(tuple[Any, Any], key))
         customers = sorted(mine["customer"].dropna().astype(str).unique())
         n_contacts = mine["interaction_id"].nunique()
-        prev = before[(before["target_kind"] == kind) & (before["target_id"] == ident)]
-        rep = repeats[(repeats["kind"].astype(str) == kind) & (repeats["value"].astype(str) == ident)]
         themes: dict[str, int] = {}
         for values in mine["themes"].to_numpy(dtype=object):
             for theme in dict.fromkeys(_as_list(values)):
@@ -992,8 +993,8 @@ def recommendations(t: Tables) -> pd.DataFrame:
                 "n_contacts": n_contacts,
                 "n_customers": len(customers),
                 "value_at_risk": float(value_of.reindex(customers).fillna(0.0).sum()),
-                "n_repeat_contacts": int(rep["interaction_id"].astype(str).nunique()),
-                "prev_contacts": prev["interaction_id"].nunique(),
+                "n_repeat_contacts": repeat_contacts_of.get((kind, ident), 0),
+                "prev_contacts": prev_contacts.get((kind, ident), 0),
                 "is_emerging": any(
                     k.startswith(f"{kind}:{ident}") or f"|{kind}:{ident}" in k for k in emerging_keys
                 )
@@ -1018,6 +1019,20 @@ def recommendations(t: Tables) -> pd.DataFrame:
     out = out.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out
+
+
+def _distinct_per_key(frame: pd.DataFrame, keys: list[str], column: str) -> dict[tuple[str, str], int]:
+    """Distinct non-missing values of ``column`` per pair of key columns (named as str), from int codes."""
+    if not len(frame):
+        return {}
+    (a, a_names), (b, b_names), (v, _) = (pd.factorize(frame[c].astype("string")) for c in (*keys, column))
+    ok = (a >= 0) & (b >= 0) & (v >= 0)
+    triples = np.unique(np.stack([a[ok], b[ok], v[ok]], axis=1), axis=0)
+    pairs, counts = np.unique(triples[:, :2], axis=0, return_counts=True)
+    return {
+        (str(a_names[i]), str(b_names[j])): int(n)
+        for (i, j), n in zip(pairs.tolist(), counts.tolist(), strict=True)
+    }
 
 
 _REC_KEYS = (
