@@ -58,8 +58,8 @@ import pandas as pd
 
 from ..errors import ConfigError, Errors
 from ._frames import (
+    Context,
     astype,
-    build_context,
     check_choice,
     check_dims,
     check_number,
@@ -69,12 +69,13 @@ from ._frames import (
     period_start,
 )
 from .stats import rate_ratio
-from .trends import _Series
+from .trends import _Series, _series_of, _source
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
     from ..corpus import Corpus
     from ..grievances import Grievances
+    from ..store import Store
     from .customers import CustomerIdentities
     from .prepare import PreparedAnalysis
 
@@ -108,7 +109,7 @@ CHANGE_COLUMNS: dict[str, str] = {
 
 
 def before_after(
-    grievances: Grievances | pd.DataFrame | PreparedAnalysis,
+    grievances: Grievances | pd.DataFrame | PreparedAnalysis | Store,
     key: str | None = None,
     *,
     at: Any = None,
@@ -138,8 +139,10 @@ def before_after(
     * no key, with ``catalog=``: every policy with a date inside the data.
 
     Args:
-        grievances: Grievances, a frame like ``Grievances.to_frame()``, or the
-            :class:`~hotline_insight.PreparedAnalysis` of :func:`~hotline_insight.prepare_analysis`.
+        grievances: Grievances, a frame like ``Grievances.to_frame()``, the
+            :class:`~hotline_insight.PreparedAnalysis` of :func:`~hotline_insight.prepare_analysis`,
+            or a :class:`~hotline_insight.Store` (counted one partition at a time,
+            as :func:`~hotline_insight.trends` counts it).
         key: what to count, ``"<dimension>:<value>"``.
         at: the change date (overrides the catalog's); a date or time (naive: in ``timezone``).
         catalog: products and policies with effective dates.
@@ -224,14 +227,7 @@ def before_after(
     check_number(func, "confidence", confidence, low=0, high=1, low_open=True)
     if periods is not None:
         check_number(func, "periods", periods, low=1, integer=True)
-    ctx = build_context(
-        func,
-        grievances,
-        corpus=corpus,
-        customers_table=customers_table,
-        identities=identities,
-        clock_offsets=clock_offsets,
-    )
+    ctx = _source(func, grievances, corpus, customers_table, identities, clock_offsets)
     start, end = ctx.data_start, ctx.data_end
     if start is None or end is None:
         raise ConfigError(
@@ -241,9 +237,12 @@ def before_after(
     rows = []
     cache: dict[str, _Series] = {}
     for dim, value, event, changed_at in jobs:
-        check_dims(func, (dim,), ctx)
+        if isinstance(ctx, Context):
+            check_dims(func, (dim,), ctx)
+        else:
+            ctx.check_dims((dim,))
         if dim not in cache:
-            cache[dim] = _Series(ctx, (dim,), freq, exposure, tz)
+            cache[dim] = _series_of(ctx, (dim,), freq, exposure, tz)
         rows.append(
             _evaluate(
                 cache[dim],

@@ -9,6 +9,11 @@
   turn, each time with only the data up to the end of that period: the list
   that would have fired, and when.
 
+Given a :class:`~hotline_insight.Store`, each function counts the store one
+quarter partition at a time and adds the counts up (customers are resolved
+first, from the interactions' ids and keys alone; see
+:mod:`hotline_insight.analytics._store_series`).
+
 Rates and tests. With ``exposure="contacts"`` (the default) a value's rate is
 its share of all contacts in the period (all interactions of the corpus, or,
 without one, all contacts with a grievance); with ``exposure="days"`` it is
@@ -69,6 +74,8 @@ from .stats import benjamini_hochberg, rate_ratio, wilson_interval
 if TYPE_CHECKING:
     from ..corpus import Corpus
     from ..grievances import Grievances
+    from ..store import Store
+    from ._store_series import StoreSeries
     from .customers import CustomerIdentities
     from .prepare import PreparedAnalysis
 
@@ -136,7 +143,9 @@ class _Series:
         timezone: str,
         until: pd.Timestamp | None = None,
         last: int | None = None,
+        shared: np.ndarray | None = None,
     ) -> None:
+        """Count ``ctx`` (``shared``: periods whose customers other parts also count; see :meth:`merge`)."""
         contacts = ctx.contacts
         times = contacts["created_at"]
         if until is not None:
@@ -168,9 +177,16 @@ class _Series:
             start_last = period_start(self.last, freq, timezone)
             self.days[-1] = min(self.days[-1], (until - start_last) / pd.Timedelta(days=1))
         self.exposure = self.total if exposure == "contacts" else self.days
-        self._count(ctx, period, dated, n_periods)
+        self._count(ctx, period, dated, n_periods, shared)
 
-    def _count(self, ctx: Context, period: np.ndarray, dated: np.ndarray, n_periods: int) -> None:
+    def _count(
+        self,
+        ctx: Context,
+        period: np.ndarray,
+        dated: np.ndarray,
+        n_periods: int,
+        shared: np.ndarray | None = None,
+    ) -> None:
         """Contacts, grievances and customers per value and period, from int codes (no object frames).
 
         Keys are the value combinations seen on dated contacts, sorted by their
@@ -220,6 +236,93 @@ class _Series:
         known = customer >= 0
         cell_u, _ = _unique_pairs(cell[known], customer[known], len(customer_names))
         self.customers = np.bincount(cell_u, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
+        self.shared_customers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        if shared is not None:
+            # the customers of periods other parts count too, to be counted once when parts are merged
+            in_shared = known & np.isin(period[row_u], shared)
+            cell_s, customer_s = _unique_pairs(cell[in_shared], customer[in_shared], len(customer_names))
+            self.shared_customers = (
+                cell_s // n_periods,
+                cell_s % n_periods + self.first,
+                np.asarray(customer_names, dtype=object)[customer_s],
+            )
+
+    @classmethod
+    def merge(
+        cls,
+        parts: Sequence[_Series],
+        dims: tuple[str, ...],
+        freq: str,
+        exposure: str,
+        timezone: str,
+        until: pd.Timestamp | None = None,
+        last: int | None = None,
+    ) -> _Series:
+        """The series of the union of disjoint parts (contacts split between them, each with its grievances).
+
+        Counts add up. Distinct customers add up too, except in the periods
+        that more than one part has contacts in: each part then gave its
+        (value, period, customer) triples for those periods
+        (``shared_customers``), and they are counted once here.
+        """
+        out = cls.__new__(cls)
+        out.freq, out.timezone, out.dims = freq, timezone, dims
+        out.first = min(p.first for p in parts)
+        top = max(p.last for p in parts)
+        out.last = top if last is None else max(int(last), out.first)
+        n_periods = out.last - out.first + 1
+        out.ordinals = np.arange(out.first, out.last + 1)
+        # the keys of every part, sorted as one series sorts its own (str order, dimension by dimension)
+        frames = [p.keys for p in parts]
+        every = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({d: [] for d in dims})
+        if len(every):
+            every = every.astype(str)
+            merged = every.drop_duplicates().sort_values(list(dims), kind="stable", ignore_index=True)
+        else:
+            merged = pd.DataFrame({d: np.array([], dtype=object) for d in dims}).astype(str)
+        out.keys = merged
+        index = pd.MultiIndex.from_frame(merged)
+        n_keys = len(merged)
+        out.total = np.zeros(n_periods)
+        out.counts = np.zeros((n_keys, n_periods))
+        out.grievances = np.zeros((n_keys, n_periods))
+        out.customers = np.zeros((n_keys, n_periods))
+        triples: list[pd.DataFrame] = []
+        for p in parts:
+            offset = p.first - out.first
+            width = min(len(p.total), n_periods - offset)
+            if width <= 0:  # the part lies after the last period asked for
+                continue
+            out.total[offset : offset + width] += p.total[:width]
+            if not len(p.keys):
+                continue
+            rows = index.get_indexer(pd.MultiIndex.from_frame(p.keys.astype(str)))
+            for name in ("counts", "grievances", "customers"):
+                getattr(out, name)[rows, offset : offset + width] += getattr(p, name)[:, :width]
+            if p.shared_customers is not None and len(p.shared_customers[0]):
+                key, ordinal, customer = p.shared_customers
+                inside = ordinal <= out.last
+                key, ordinal, customer = rows[key[inside]], ordinal[inside], customer[inside]
+                # the part counted each of its triples once: take them back, to count them across parts below
+                np.subtract.at(out.customers, (key, ordinal - out.first), 1.0)
+                triples.append(pd.DataFrame({"key": key, "ordinal": ordinal, "customer": customer}))
+        if triples:
+            distinct = pd.concat(triples, ignore_index=True).drop_duplicates()
+            np.add.at(
+                out.customers,
+                (
+                    distinct["key"].to_numpy(dtype=np.int64),
+                    distinct["ordinal"].to_numpy(dtype=np.int64) - out.first,
+                ),
+                1.0,
+            )
+        out.days = np.array([period_days(int(o), freq, timezone) for o in out.ordinals])
+        if until is not None:
+            start_last = period_start(out.last, freq, timezone)
+            out.days[-1] = min(out.days[-1], (until - start_last) / pd.Timedelta(days=1))
+        out.exposure = out.total if exposure == "contacts" else out.days
+        out.shared_customers = None
+        return out
 
 
 def _combined_key(
@@ -295,7 +398,7 @@ def _check_common(func: str, freq: str, exposure: str, alpha: float, timezone: s
 
 
 def trends(
-    grievances: Grievances | pd.DataFrame | PreparedAnalysis,
+    grievances: Grievances | pd.DataFrame | PreparedAnalysis | Store,
     by: str | Sequence[str] = "theme",
     freq: Literal["week", "month", "quarter"] = "quarter",
     *,
@@ -311,8 +414,12 @@ def trends(
     """Contacts per value and period, with the change from the previous period and its exact test.
 
     Args:
-        grievances: Grievances, a frame like ``Grievances.to_frame()``, or the
-            :class:`~hotline_insight.PreparedAnalysis` of :func:`~hotline_insight.prepare_analysis`.
+        grievances: Grievances, a frame like ``Grievances.to_frame()``, the
+            :class:`~hotline_insight.PreparedAnalysis` of :func:`~hotline_insight.prepare_analysis`,
+            or a :class:`~hotline_insight.Store` (``corpus`` left out: its
+            interactions are the corpus). A store is counted one quarter
+            partition at a time, so memory holds one partition's rows, not
+            the store's; the table is the same as from its rows read whole.
         by: a dimension or several (a pair such as ``("product", "theme")``);
             see :func:`~hotline_insight.link` for the names.
         freq: ``week`` (ISO, from Monday), ``month`` or ``quarter``.
@@ -372,17 +479,63 @@ def trends(
     tz = _check_common(func, freq, exposure, alpha, timezone)
     check_number(func, "confidence", confidence, low=0, high=1, low_open=True)
     dims = check_dims(func, by)
-    ctx = build_context(
-        func,
-        grievances,
-        corpus=corpus,
-        customers_table=customers_table,
-        identities=identities,
-        clock_offsets=clock_offsets,
-    )
-    check_dims(func, dims, ctx)
-    series = _Series(ctx, dims, freq, exposure, tz)
+    ctx = _source(func, grievances, corpus, customers_table, identities, clock_offsets)
+    if isinstance(ctx, Context):
+        check_dims(func, dims, ctx)
+    else:
+        ctx.check_dims(dims)
+    series = _series_of(ctx, dims, freq, exposure, tz)
     return _trend_frame(series, exposure, alpha, confidence)
+
+
+def _source(
+    func: str,
+    grievances: Any,
+    corpus: Any,
+    customers_table: Any,
+    identities: Any,
+    clock_offsets: Any,
+) -> Context | StoreSeries:
+    """What to count: an analytics context of rows, or a store read one partition at a time."""
+    from ..store import Store
+
+    if not isinstance(grievances, Store):
+        return build_context(
+            func,
+            grievances,
+            corpus=corpus,
+            customers_table=customers_table,
+            identities=identities,
+            clock_offsets=clock_offsets,
+        )
+    if corpus is not None:
+        raise ConfigError(
+            Errors.E550.format(
+                name="corpus",
+                func=func,
+                expected="left out when a Store is given (its interactions are the corpus)",
+                value=type(corpus).__name__,
+            )
+        )
+    from ._store_series import StoreSeries
+
+    return StoreSeries(
+        func, grievances, customers_table=customers_table, identities=identities, clock_offsets=clock_offsets
+    )
+
+
+def _series_of(
+    source: Context | StoreSeries,
+    dims: tuple[str, ...],
+    freq: str,
+    exposure: str,
+    tz: str,
+    until: pd.Timestamp | None = None,
+    last: int | None = None,
+) -> _Series:
+    if isinstance(source, Context):
+        return _Series(source, dims, freq, exposure, tz, until=until, last=last)
+    return source.series(dims, freq, exposure, tz, until=until, last=last)
 
 
 def _trend_frame(series: _Series, exposure: str, alpha: float, confidence: float) -> pd.DataFrame:
@@ -545,7 +698,7 @@ def _emerging_rows(
 
 
 def emerging(
-    grievances: Grievances | pd.DataFrame | PreparedAnalysis,
+    grievances: Grievances | pd.DataFrame | PreparedAnalysis | Store,
     by: str | Sequence[str] = "theme",
     freq: Literal["week", "month", "quarter"] = "month",
     *,
@@ -578,8 +731,12 @@ def emerging(
     look new.
 
     Args:
-        grievances: Grievances, a frame like ``Grievances.to_frame()``, or the
-            :class:`~hotline_insight.PreparedAnalysis` of :func:`~hotline_insight.prepare_analysis`.
+        grievances: Grievances, a frame like ``Grievances.to_frame()``, the
+            :class:`~hotline_insight.PreparedAnalysis` of :func:`~hotline_insight.prepare_analysis`,
+            or a :class:`~hotline_insight.Store` (``corpus`` left out: its
+            interactions are the corpus). A store is counted one quarter
+            partition at a time, so memory holds one partition's rows, not
+            the store's; the table is the same as from its rows read whole.
         by: a dimension or several (``("product", "theme")`` for pairs).
         freq: ``week``, ``month`` or ``quarter``.
         as_of: the period (``'2026-08'``, ``'2026Q3'``, ``'2026-W32'``) or a
@@ -648,7 +805,7 @@ def emerging(
     start, end = ctx.data_start, ctx.data_end
     if until is not None and start is not None and until <= start:
         raise ConfigError(Errors.E560.format(func=func, name="as_of", value=as_of, start=start, end=end))
-    series = _Series(ctx, dims, freq, exposure, tz, until=until, last=cutoff)
+    series = _series_of(ctx, dims, freq, exposure, tz, until=until, last=cutoff)
     stats = _emerging_matrix(
         series,
         baseline_periods=baseline_periods,
@@ -705,7 +862,7 @@ def _prepare(
     min_contacts: int,
     min_ratio: float,
     confidence: float,
-) -> tuple[str, tuple[str, ...], Context, pd.Timestamp | None, int | None]:
+) -> tuple[str, tuple[str, ...], Context | StoreSeries, pd.Timestamp | None, int | None]:
     tz = _check_common(func, freq, exposure, alpha, timezone)
     check_number(func, "baseline_periods", baseline_periods, low=1, integer=True)
     check_number(func, "min_history", min_history, low=1, integer=True)
@@ -713,15 +870,11 @@ def _prepare(
     check_number(func, "min_ratio", min_ratio, low=0, low_open=True)
     check_number(func, "confidence", confidence, low=0, high=1, low_open=True)
     dims = check_dims(func, by)
-    ctx = build_context(
-        func,
-        grievances,
-        corpus=corpus,
-        customers_table=customers_table,
-        identities=identities,
-        clock_offsets=clock_offsets,
-    )
-    check_dims(func, dims, ctx)
+    ctx = _source(func, grievances, corpus, customers_table, identities, clock_offsets)
+    if isinstance(ctx, Context):
+        check_dims(func, dims, ctx)
+    else:
+        ctx.check_dims(dims)
     until: pd.Timestamp | None = None
     cutoff: int | None = None
     if as_of is not None:
@@ -737,7 +890,7 @@ def _prepare(
 
 
 def early_warnings(
-    grievances: Grievances | pd.DataFrame | PreparedAnalysis,
+    grievances: Grievances | pd.DataFrame | PreparedAnalysis | Store,
     by: str | Sequence[str] = "theme",
     freq: Literal["week", "month", "quarter"] = "month",
     *,
@@ -802,7 +955,7 @@ def early_warnings(
         min_ratio,
         confidence,
     )
-    series = _Series(ctx, dims, freq, exposure, tz)
+    series = _series_of(ctx, dims, freq, exposure, tz)
     stats = _emerging_matrix(
         series,
         baseline_periods=baseline_periods,

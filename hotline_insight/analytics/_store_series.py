@@ -1,0 +1,349 @@
+"""Trend series straight from a :class:`~hotline_insight.Store`, one quarter partition at a time.
+
+:func:`trends`, :func:`emerging` and :func:`early_warnings` given a store
+count each partition of the store on its own and add the counts up, so
+memory holds one partition's rows and the (value x period) matrices, not
+the whole store. Three things need more than one partition:
+
+* **Customers.** They are resolved first, across the whole store, from the
+  contacts' ids and keys alone (no grievance rows): a customer who called
+  in 2025 and wrote in 2026 is one customer in every partition.
+* **Distinct customers in a period two partitions share.** Partitions are
+  UTC quarters; a period in another zone, an ISO week, or a clock offset
+  can straddle two. The periods that more than one partition has contacts
+  in are found from the contacts' times first; for those periods alone each
+  partition keeps its (value, period, customer) triples, and they are
+  counted once across partitions.
+* **Grievances stored away from their interaction**, and interactions known
+  only from grievances found in several partitions (rows a user appended by
+  hand; :func:`~hotline_insight.write_store` and the Spark writer put every
+  grievance in its interaction's partition). They are moved to their
+  interaction's partition before counting.
+
+The result is the same series the row-level path computes from the same
+data (a test checks this on stores split across partitions in awkward
+ways).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError, Errors, HotlineWarning, Warnings, warn
+from ._frames import (
+    LIST_DIMS,
+    _contacts_from_grievances,
+    apply_clock_offsets,
+    as_contacts,
+    as_grievances,
+    build_context,
+    check_dims,
+    period_ordinals,
+)
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from .customers import CustomerIdentities
+    from .trends import _Series
+
+__all__ = ["StoreSeries"]
+
+#: the interactions columns not read for counting (free text: no dimension comes from it)
+SKIPPED_CONTACT_COLUMNS = ("subject",)
+#: the interactions columns read to resolve customers and find each contact's period
+KEY_COLUMNS = ("id", "source_format", "created_at", "customer_id", "customer_keys", "meta_ids")
+#: the grievances columns read for counting (no text, no cues)
+GRIEVANCE_COLUMNS = (
+    "interaction_id",
+    "created_at",
+    "customer_id",
+    "source_format",
+    "channel",
+    "themes",
+    "facets",
+    "products",
+    "policies",
+    "product_methods",
+    "policy_methods",
+    "topic",
+)
+#: the grievances columns every count reads (the dimensions' own columns are added)
+_BASE_GRIEVANCE_COLUMNS = ("interaction_id", "created_at", "customer_id", "source_format", "channel")
+#: the interactions columns a count of grievance-level dimensions reads (all but the subject otherwise)
+_BASE_CONTACT_COLUMNS = ("id", "source_format", "channel", "created_at", "customer_id")
+#: what an orphan grievance's contact is made of
+_ORPHAN_COLUMNS = ("interaction_id", "created_at", "customer_id", "source_format", "channel")
+
+
+def _with_meta(frame: pd.DataFrame) -> pd.DataFrame:
+    from ..store.schema import meta_from_ids
+
+    frame = frame.drop(columns=["quarter"], errors="ignore")
+    if "meta_ids" in frame.columns:
+        frame["meta"] = pd.Series(
+            [meta_from_ids(v) for v in frame.pop("meta_ids")], index=frame.index, dtype=object
+        )
+    return frame
+
+
+def _empty(table: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """No rows of a table, with its columns and dtypes (for a partition one table lacks)."""
+    from ..store.schema import arrow_schema, from_arrow
+
+    frame: pd.DataFrame = from_arrow(table, arrow_schema(table).empty_table().select(list(columns)))
+    return frame
+
+
+def _pair_key(ids: pd.Series, formats: pd.Series) -> np.ndarray:
+    """``id`` + separator + ``source_format`` (empty when missing), as the contacts join makes it."""
+    left = ids.astype("string").fillna("").to_numpy(dtype=object)
+    right = formats.astype("string").fillna("").to_numpy(dtype=object)
+    return np.asarray([f"{a}\x1f{b}" for a, b in zip(left, right, strict=True)], dtype=object)
+
+
+class StoreSeries:
+    """A store prepared for counting: customers resolved, every row's partition known.
+
+    Built once per call of :func:`trends` (or :func:`emerging`, ...) on a
+    store; :meth:`series` then reads the partitions one at a time.
+    """
+
+    def __init__(
+        self,
+        func: str,
+        store: Store,
+        *,
+        customers_table: pd.DataFrame | None,
+        identities: CustomerIdentities | None,
+        clock_offsets: Mapping[str, Any] | None,
+    ) -> None:
+        self.func = func
+        self.store = store
+        self.customers_table = customers_table
+        self.clock_offsets = clock_offsets
+        self.partitions = sorted(
+            set(store.quarters("interactions")) | set(store.quarters("grievances")),
+            key=_quarter_key,
+        )
+        if not self.partitions:
+            raise ConfigError(Errors.E553.format(func=func, reason="the store holds no interactions"))
+        # 1. every contact's key, time and partition (no grievance rows)
+        frames = []
+        for i, quarter in enumerate(self.partitions):
+            part = self._read_contacts(quarter, KEY_COLUMNS if identities is None else KEY_COLUMNS[:3])
+            frames.append(part.assign(_part=np.int32(i)))
+        raw = pd.concat(frames, ignore_index=True)
+        contacts = as_contacts(raw, func)
+        apply_clock_offsets(contacts, clock_offsets, func)
+        part_of = raw["_part"].to_numpy(dtype=np.int64)
+        del raw, frames
+        homes = _Homes(contacts["interaction_id"], contacts["source_format"], part_of, func)
+        # 2. grievances stored away from their contact, and contacts made of orphan grievances
+        self.moved: dict[int, list[tuple[int, np.ndarray]]] = {}
+        """target partition -> (source partition, rows of the source's grievances) to move there"""
+        self.leave: dict[int, np.ndarray] = {}
+        """source partition -> rows of its grievances that belong elsewhere"""
+        orphan_home: dict[str, int] = {}
+        orphan_frames: list[pd.DataFrame] = []
+        self.n_orphans = 0
+        self.n_orphan_contacts = 0
+        for i, quarter in enumerate(self.partitions):
+            if quarter not in self.store.quarters("grievances"):
+                continue
+            gf = self._read_grievances(quarter, ("interaction_id", "source_format"))
+            found = homes.find(gf["interaction_id"], gf["source_format"])
+            orphan = np.isnan(found)
+            target = np.where(orphan, i, found).astype(np.int64)
+            if orphan.any():
+                self.n_orphans += int(orphan.sum())
+                rows = np.flatnonzero(orphan)
+                pairs = _pair_key(gf["interaction_id"].iloc[rows], gf["source_format"].iloc[rows])
+                target[rows] = [orphan_home.setdefault(k, i) for k in pairs]
+                fresh = rows[target[rows] == i]
+                if len(fresh):
+                    orphan_frames.append(self._read_grievances(quarter, _ORPHAN_COLUMNS).iloc[fresh])
+            away = np.flatnonzero(target != i)
+            if len(away):
+                self.leave[i] = away
+                for t in np.unique(target[away]).tolist():
+                    self.moved.setdefault(int(t), []).append((i, away[target[away] == t]))
+            del gf, found, target
+        if orphan_frames:
+            added = _contacts_from_grievances(
+                as_grievances(pd.concat(orphan_frames, ignore_index=True), func)
+            )
+            apply_clock_offsets(added, clock_offsets, func)
+            added_part = np.asarray(
+                [orphan_home[k] for k in _pair_key(added["interaction_id"], added["source_format"])],
+                dtype=np.int64,
+            )
+            self.n_orphan_contacts = len(added)
+            contacts = pd.concat([contacts, added], ignore_index=True)
+            part_of = np.concatenate([part_of, added_part])
+        if identities is None:
+            from .customers import resolve_customers
+
+            identities = resolve_customers(contacts, customers_table=customers_table, func=func)
+        self.identities = identities
+        self.created = pd.Series(contacts["created_at"].array)
+        self.part_of = part_of
+        self.n_undated = int(self.created.isna().sum())
+        stamps = self.created.dropna()
+        self.data_start = stamps.min() if len(stamps) else None
+        self.data_end = stamps.max() if len(stamps) else None
+        self._has_topic: bool | None = None
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def _read_contacts(self, quarter: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """A partition's interactions (``columns``; default all but :data:`SKIPPED_CONTACT_COLUMNS`)."""
+        from ..store.schema import arrow_schema
+
+        if columns is None:
+            columns = tuple(c for c in arrow_schema("interactions").names if c not in SKIPPED_CONTACT_COLUMNS)
+        if quarter not in self.store.quarters("interactions"):
+            return _with_meta(_empty("interactions", columns))
+        return _with_meta(self.store.read("interactions", quarter, columns=list(columns), lists="tuple"))
+
+    def _read_grievances(self, quarter: str, columns: tuple[str, ...]) -> pd.DataFrame:
+        frame = self.store.read("grievances", quarter, columns=list(columns), lists="tuple")
+        return frame.drop(columns=["quarter"], errors="ignore")
+
+    def _grievances_of(self, i: int, columns: tuple[str, ...] = GRIEVANCE_COLUMNS) -> pd.DataFrame:
+        """Partition ``i``'s grievances, with those stored elsewhere that belong to its interactions."""
+        quarter = self.partitions[i]
+        own = (
+            self._read_grievances(quarter, columns)
+            if quarter in self.store.quarters("grievances")
+            else _empty("grievances", columns)
+        )
+        if i in self.leave:
+            keep = np.ones(len(own), dtype=bool)
+            keep[self.leave[i]] = False
+            own = own.iloc[np.flatnonzero(keep)]
+        extra = [
+            self._read_grievances(self.partitions[src], columns).iloc[rows]
+            for src, rows in self.moved.get(i, [])
+        ]
+        return pd.concat([own, *extra], ignore_index=True) if extra else own.reset_index(drop=True)
+
+    # -- counting ---------------------------------------------------------------------------------
+
+    def check_dims(self, dims: tuple[str, ...]) -> None:
+        """E552 for a dimension no contact or grievance column gives (as the row-level path says)."""
+        sample = self._read_contacts(self.partitions[0]).iloc[:0]
+        ctx = build_context(self.func, None, corpus=sample, identities=self.identities)
+        check_dims(self.func, dims, ctx)
+
+    def series(
+        self,
+        dims: tuple[str, ...],
+        freq: str,
+        exposure: str,
+        timezone: str,
+        until: pd.Timestamp | None = None,
+        last: int | None = None,
+    ) -> _Series:
+        """The :class:`~hotline_insight.analytics.trends._Series` of the whole store."""
+        from .trends import _Series
+
+        times = self.created if until is None else self.created.where(self.created < until)
+        period = period_ordinals(times, freq, timezone)
+        dated = period >= 0
+        # the periods more than one partition has contacts in
+        pairs = np.unique(np.stack([period[dated], self.part_of[dated]], axis=1), axis=0)
+        ordinals, n_parts = np.unique(pairs[:, 0], return_counts=True)
+        shared = ordinals[n_parts > 1]
+        if self.n_orphans:
+            warn(
+                Warnings.W304.format(func=self.func, n=self.n_orphans, n_contacts=self.n_orphan_contacts),
+                stacklevel=4,
+            )
+        if self.n_undated:
+            warn(
+                Warnings.W302.format(func=self.func, n=self.n_undated, what="the periods"),
+                stacklevel=4,
+            )
+        # only the columns the dimensions need: list columns cost most of a partition's reading
+        grievance_columns = (*_BASE_GRIEVANCE_COLUMNS, *(LIST_DIMS[d] for d in dims if d in LIST_DIMS))
+        if "topic" in dims:
+            grievance_columns += ("topic",)
+        grievance_level = all(d in LIST_DIMS or d == "topic" for d in dims)
+        contact_columns = _BASE_CONTACT_COLUMNS if grievance_level else None
+        parts: list[_Series] = []
+        for i in range(len(self.partitions)):
+            if not (dated & (self.part_of == i)).any():
+                continue  # nothing dated here (the unknown partition): only the warning above
+            contacts = self._read_contacts(self.partitions[i], contact_columns)
+            grievances = self._grievances_of(i, grievance_columns)
+            with warnings.catch_warnings():
+                # orphan grievances and undated contacts are warned about once, for the whole store
+                warnings.filterwarnings("ignore", message=r"\[W30[24]\]", category=HotlineWarning)
+                ctx = build_context(
+                    self.func,
+                    grievances,
+                    corpus=contacts,
+                    identities=self.identities,
+                    clock_offsets=self.clock_offsets,
+                )
+                parts.append(_Series(ctx, dims, freq, exposure, timezone, until=until, shared=shared))
+            del ctx, contacts, grievances
+        if not parts:
+            raise ConfigError(
+                Errors.E553.format(func=self.func, reason="no dated contacts (every created_at is missing)")
+            )
+        return _Series.merge(parts, dims, freq, exposure, timezone, until=until, last=last)
+
+
+class _Homes:
+    """The partition of each contact, found the way the contacts join finds a grievance's contact.
+
+    By id when ids are unique; otherwise by (id, source format), then by id
+    for a grievance without a format or without a match, if the id names one
+    contact only (E554 when it names several, as the join says).
+    """
+
+    def __init__(self, ids: pd.Series, formats: pd.Series, part_of: np.ndarray, func: str) -> None:
+        self.func = func
+        index = pd.Index(ids.astype("string").to_numpy(dtype=object))
+        self.unique = bool(index.is_unique)
+        if self.unique:
+            self.by_id = pd.Series(part_of, index=index)
+            return
+        pairs = pd.Series(part_of, index=pd.Index(_pair_key(ids, formats)))
+        self.by_pair = pairs[~pairs.index.duplicated(keep="first")]
+        dup = index.duplicated(keep=False)
+        self.by_id = pd.Series(part_of[~dup], index=index[~dup])
+        self.ambiguous = set(index[dup])
+
+    def find(self, ids: pd.Series, formats: pd.Series) -> np.ndarray:
+        """Each grievance's contact's partition (float; NaN: no contact, an orphan)."""
+        names = ids.astype("string").fillna("").to_numpy(dtype=object)
+        if self.unique:
+            return self.by_id.reindex(names).to_numpy(dtype=np.float64, na_value=np.nan)
+        out = np.full(len(names), np.nan)
+        has_format = (formats.astype("string").fillna("") != "").to_numpy(dtype=bool)
+        if has_format.any():
+            pairs = _pair_key(ids[has_format], formats[has_format])
+            out[has_format] = self.by_pair.reindex(pairs).to_numpy(dtype=np.float64, na_value=np.nan)
+        need = np.isnan(out)
+        ambiguous = set(names[need]) & self.ambiguous
+        if ambiguous:
+            from ..errors import scrub
+
+            listing = ", ".join(scrub(x, mask_digits=False) for x in sorted(ambiguous)[:5])
+            raise ConfigError(Errors.E554.format(func=self.func, n=len(ambiguous), listing=listing))
+        out[need] = self.by_id.reindex(names[need]).to_numpy(dtype=np.float64, na_value=np.nan)
+        return out
+
+
+def _quarter_key(quarter: str) -> tuple[int, str]:
+    from ..store.schema import quarter_sort_key
+
+    key: tuple[int, str] = quarter_sort_key(quarter)
+    return key
