@@ -28,7 +28,7 @@ ways).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -121,6 +121,7 @@ class StoreSeries:
         customers_table: pd.DataFrame | None,
         identities: CustomerIdentities | None,
         clock_offsets: Mapping[str, Any] | None,
+        resolve: Callable[[pd.DataFrame], CustomerIdentities] | None = None,
     ) -> None:
         self.func = func
         self.store = store
@@ -188,7 +189,11 @@ class StoreSeries:
         if identities is None:
             from .customers import resolve_customers
 
-            identities = resolve_customers(contacts, customers_table=customers_table, func=func)
+            identities = (
+                resolve(contacts)
+                if resolve is not None
+                else resolve_customers(contacts, customers_table=customers_table, func=func)
+            )
         self.identities = identities
         self.created = pd.Series(contacts["created_at"].array)
         self.part_of = part_of

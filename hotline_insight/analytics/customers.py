@@ -67,6 +67,7 @@ from ._frames import (
 if TYPE_CHECKING:
     from ..corpus import Corpus
     from ..grievances import Grievances
+    from ..store import Store
     from .prepare import PreparedAnalysis
 
 __all__ = [
@@ -196,7 +197,7 @@ class CustomerIdentities:
 
 
 def resolve_customers(
-    corpus: Corpus | pd.DataFrame,
+    corpus: Corpus | pd.DataFrame | Store,
     customers_table: pd.DataFrame | None = None,
     *,
     id_fields: Sequence[str] | Literal["auto"] = "auto",
@@ -211,9 +212,13 @@ def resolve_customers(
     analytics function (``identities=``), so the work is done once.
 
     Args:
-        corpus: a Corpus, or a frame like ``Corpus.to_frame()`` (``id``;
+        corpus: a Corpus, a frame like ``Corpus.to_frame()`` (``id``;
             optionally ``source_format``, ``customer_id``, ``customer_keys``,
-            ``meta``).
+            ``meta``), or a :class:`~hotline_insight.Store` (its interactions'
+            ids and keys, with the contacts its orphan grievances stand for, as
+            :func:`~hotline_insight.trends` on the store resolves them: pass the
+            result as ``identities=`` to count a store several times without
+            resolving it each time).
         customers_table: a frame from :func:`~hotline_insight.read_customers`
             (``customer_id``; optionally ``segment``, ``value``, ``keys``, ``products``).
         id_fields: meta fields (dotted paths: ``"custom_fields.360011103"``)
@@ -255,6 +260,31 @@ def resolve_customers(
         4         call-3  anonymous:call-3          True
     """
     check_number(func, "max_customers_per_key", max_customers_per_key, low=1, integer=True)
+    from ..store import Store
+
+    if isinstance(corpus, Store):
+        from ._store_series import StoreSeries
+
+        def resolve(contacts: pd.DataFrame) -> CustomerIdentities:
+            return resolve_customers(
+                contacts,
+                customers_table,
+                id_fields=id_fields,
+                account_fields=account_fields,
+                id_spaces=id_spaces,
+                max_customers_per_key=max_customers_per_key,
+                func=func,
+            )
+
+        store = StoreSeries(
+            func,
+            corpus,
+            customers_table=customers_table,
+            identities=None,
+            clock_offsets=None,
+            resolve=resolve,
+        )
+        return store.identities
     if (
         isinstance(corpus, pd.DataFrame)
         and "interaction_id" in corpus.columns

@@ -212,6 +212,13 @@ def test_any_split_into_partitions_gives_the_rows_series(
         hi.early_warnings, store, by, freq, timezone=tz, min_history=1, min_contacts=1, clock_offsets=offsets
     )
     pd.testing.assert_frame_equal(whole, parts, check_exact=True)
+    # customers resolved once, from the store, and passed on: the same table
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        identities = hi.resolve_customers(store)
+        again = hi.trends(store, by, freq, timezone=tz, clock_offsets=offsets, identities=identities)
+        first = hi.trends(found, by, freq, corpus=contacts, timezone=tz, clock_offsets=offsets)
+    pd.testing.assert_frame_equal(first, again, check_exact=True)
 
 
 def test_partitions_are_read_one_at_a_time(boundary_store: hi.Store, monkeypatch: pytest.MonkeyPatch) -> None:
