@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..analytics._store_series import GRIEVANCE_COLUMNS
 from ..errors import ConfigError, Errors, HotlineError
 from ._quarter_data import FUNC, QuarterData, prepare, quarter_label
 from ._quarter_tables import (
@@ -669,23 +670,12 @@ _STORE_INTERACTION_COLUMNS = (
 """The interactions columns the report reads from a store."""
 
 _STORE_GRIEVANCE_COLUMNS = (
-    "interaction_id",
+    *GRIEVANCE_COLUMNS,
     "turn_position",
     "start_char",
     "text",
-    "channel",
-    "created_at",
-    "customer_id",
-    "source_format",
-    "themes",
-    "facets",
-    "products",
-    "policies",
-    "product_methods",
-    "policy_methods",
     "complaint_score",
     "intensity",
-    "topic",
 )
 """The grievances columns the report reads from a store (not role, end_char, sentiment, cues)."""
 
