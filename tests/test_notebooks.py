@@ -40,7 +40,7 @@ def _run(path: Path) -> dict[str, object]:
 
 
 def test_notebooks_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_"]
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_"]
     (tmp_path / "sample_data").symlink_to(ROOT / "sample_data")
     (tmp_path / "notebooks").mkdir()
     for path in NOTEBOOKS:
@@ -54,3 +54,9 @@ def test_notebooks_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
             assert namespace["qr"].quarter == "2026Q3"  # type: ignore[attr-defined]
         if path.name.startswith("02_"):
             assert "topics" in namespace["qr"].tables  # type: ignore[attr-defined]
+        if path.name.startswith("04_"):
+            first, again = namespace["first"], namespace["again"]
+            assert again.run.n_skipped == first.run.n_inputs > 0  # type: ignore[attr-defined]
+            assert again.run.n_interactions == 0 and again.topics.action == "kept"  # type: ignore[attr-defined]
+            assert len(namespace["policy_trend"]) > 0  # type: ignore[arg-type]
+            assert namespace["q2"].quarter == "2026Q2"  # type: ignore[attr-defined]
