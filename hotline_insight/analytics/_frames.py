@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -873,6 +874,139 @@ def value_labels(dims: Sequence[str], frame: pd.DataFrame) -> pd.Series:
     if len(dims) == 1:
         return frame[dims[0]].astype(str)
     return frame[list(dims)].astype(str).agg(" | ".join, axis=1)
+
+
+# -- int codes ------------------------------------------------------------------------------
+# The counting paths (trends, links, rankings, customers, impact) work on int codes: these are
+# the shared helpers that combine, de-duplicate and count them.
+
+
+def sorted_codes(values: np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Int codes of a column of str (an object array or a Series), numbered in the sort order of the values.
+
+    Codes ordered like the values make a group-by on codes come out in the
+    order a sorted group-by on the values would (``-1`` marks a missing value).
+
+    Examples:
+        >>> import numpy as np
+        >>> codes, names = sorted_codes(np.array(["b", "a", "b"], dtype=object))
+        >>> codes.tolist(), names.tolist()
+        ([1, 0, 1], ['a', 'b'])
+    """
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+
+
+def combine_codes(*codes: np.ndarray) -> np.ndarray:
+    """One int64 key per row for several columns of non-negative int codes (equal rows, equal keys).
+
+    The key orders rows as sorting by the first column, then the next, ...
+    would, while it fits in an int64; when it would not, the key made so far
+    is renumbered (by its order) first, so it always fits.
+
+    Examples:
+        >>> import numpy as np
+        >>> combine_codes(np.array([1, 0, 1]), np.array([2, 5, 2])).tolist()
+        [8, 5, 8]
+    """
+    key = np.asarray(codes[0], dtype=np.int64)
+    for extra in codes[1:]:
+        extra = np.asarray(extra, dtype=np.int64)
+        size = int(extra.max()) + 1 if len(extra) else 1
+        top = int(key.max()) + 1 if len(key) else 1
+        if top * size >= 2**62:  # pragma: no cover - beyond int64 keys: renumber, keeping the order
+            key = np.unique(key, return_inverse=True)[1].astype(np.int64).reshape(-1)
+        key = key * size + extra
+    return key
+
+
+def first_of(*codes: np.ndarray) -> np.ndarray:
+    """Mask of the first row of each distinct combination of int codes, as ``drop_duplicates`` keeps them.
+
+    Examples:
+        >>> import numpy as np
+        >>> first_of(np.array([1, 0, 1, 1]), np.array([2, 5, 2, 3])).tolist()
+        [True, True, False, True]
+    """
+    return ~pd.Series(combine_codes(*codes), copy=False).duplicated().to_numpy()
+
+
+def count_distinct(at: np.ndarray, other: np.ndarray, n_keys: int) -> np.ndarray:
+    """For each position ``0 .. n_keys - 1`` in ``at``, how many distinct ``other`` codes go with it.
+
+    Examples:
+        >>> import numpy as np
+        >>> count_distinct(np.array([0, 0, 1, 0]), np.array([5, 5, 5, 7]), 3).tolist()
+        [2, 1, 0]
+    """
+    other = np.asarray(other, dtype=np.int64)
+    at_u, _ = unique_pairs(at, other, int(other.max()) + 1 if len(other) else 1)
+    return np.bincount(at_u, minlength=n_keys).astype(np.int64)
+
+
+def combined_key(
+    codes: Sequence[np.ndarray], sizes: Sequence[int]
+) -> tuple[np.ndarray, Callable[[np.ndarray], list[np.ndarray]]]:
+    """One int64 key per row for several code columns, ordered as the tuples of codes are.
+
+    Returns the keys and a function giving back each column's codes from keys.
+    """
+    radix = [max(int(n), 1) for n in sizes]
+    if math.prod(radix) < 2**62:
+        key = np.zeros(len(codes[0]), dtype=np.int64)
+        for column, n in zip(codes, radix, strict=True):
+            key *= n
+            key += column
+
+        def decode(keys: np.ndarray) -> list[np.ndarray]:
+            out: list[np.ndarray] = []
+            rest = np.asarray(keys, dtype=np.int64)
+            for n in reversed(radix):
+                rest, digit = np.divmod(rest, n)
+                out.append(digit)
+            return out[::-1]
+
+        return key, decode
+    # too many combinations for one int64 radix key: number the distinct tuples (sorted) instead
+    table, inverse = np.unique(np.column_stack(codes), axis=0, return_inverse=True)
+
+    def lookup(keys: np.ndarray) -> list[np.ndarray]:
+        return [table[keys, i] for i in range(table.shape[1])]
+
+    return np.asarray(inverse, dtype=np.int64).reshape(-1), lookup
+
+
+def dense_codes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys (sorted) and each key's position among them, as ``np.unique`` gives them."""
+    if not len(key):
+        return key, key
+    top = int(key.max()) + 1
+    if top <= max(len(key), 1 << 20):  # few possible keys: a table instead of a sort
+        seen = np.bincount(key, minlength=top) > 0
+        present = np.flatnonzero(seen)
+        position = np.cumsum(seen) - 1
+        return present, position[key]
+    present, inverse = np.unique(key, return_inverse=True)
+    return present, np.asarray(inverse, dtype=np.int64).reshape(-1)
+
+
+def unique_pairs(a: np.ndarray, b: np.ndarray, n_b: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs ``(a[i], b[i])`` of non-negative ints (``b < n_b``), sorted, as two int64 arrays."""
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    if not len(a):
+        return a, b
+    n_b = max(int(n_b), 1)
+    if (int(a.max()) + 1) * n_b < 2**62:
+        pair = np.sort(a * n_b + b)  # a sort: numpy's hashing unique is several times slower here
+        if len(pair) > 1:
+            pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
+        return pair // n_b, pair % n_b
+    order = np.lexsort((b, a))
+    a, b = a[order], b[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    return a[first], b[first]
 
 
 # -- periods --------------------------------------------------------------------------------

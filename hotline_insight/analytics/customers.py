@@ -61,6 +61,7 @@ from ._frames import (
     build_context,
     check_number,
     contacts_from_frame,
+    sorted_codes,
     where,
 )
 
@@ -801,13 +802,6 @@ def customers(
     return _customers_frame(ctx, include_silent=include_silent)
 
 
-def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of str values numbered in their sort order (``-1`` for missing), and the values by code (as str)."""
-    codes, uniques = pd.factorize(values, sort=True)
-    names = np.array([str(u) for u in uniques.to_numpy(dtype=object)] + [""], dtype=object)[:-1]
-    return codes.astype(np.int64, copy=False), names
-
-
 def _unit_codes(contacts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each contact's unit (its customer, or itself when anonymous) as an int code, and the units by code.
 
@@ -886,7 +880,8 @@ def _customers_frame(ctx: Context, *, include_silent: bool) -> pd.DataFrame:
     agg.index = pd.Index(np.asarray(unit_names, dtype=object)[group_codes], dtype=object, name="unit")
     del frame, grouped
     # each unit's distinct channels, sorted: (unit, channel) int keys, channels numbered in their sort order
-    channel_code, channel_names = _sorted_codes(contacts["channel"])
+    channel_code, channel_uniques = sorted_codes(contacts["channel"])
+    channel_names = np.array([str(u) for u in channel_uniques] + [""], dtype=object)[:-1]
     has_channel = keep & (channel_code >= 0)
     n_channel = max(len(channel_names), 1)
     pair = np.unique(unit_code[has_channel] * n_channel + channel_code[has_channel])

@@ -46,8 +46,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, Errors, Warnings, warn
-from ._frames import astype, build_context, check_choice, check_dims, check_number, nullable
-from .links import dim_rows, first_of
+from ._frames import astype, build_context, check_choice, check_dims, check_number, first_of, nullable
+from .links import dim_rows
 from .stats import benjamini_hochberg, newcombe_difference, two_by_two_test, welch_difference
 
 if TYPE_CHECKING:

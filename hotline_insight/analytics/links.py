@@ -45,10 +45,13 @@ from ._frames import (
     check_dims,
     check_number,
     combined_values,
+    count_distinct,
     customer_codes,
     dim_values,
+    first_of,
     nullable,
     period_ordinals,
+    sorted_codes,
 )
 from .stats import benjamini_hochberg, log_odds_dirichlet, two_by_two_test, wilson_interval
 
@@ -268,75 +271,6 @@ def link_table(
     out = cached.copy(deep=True)
     out.attrs = {**cached.attrs, "notes": list(ctx.notes)}
     return out
-
-
-def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Int codes of an object column of str, numbered in the sort order of the values.
-
-    Codes ordered like the values make a group-by on codes come out in the
-    order a sorted group-by on the values would (``-1`` marks a missing value).
-
-    Examples:
-        >>> import numpy as np
-        >>> codes, names = sorted_codes(np.array(["b", "a", "b"], dtype=object))
-        >>> codes.tolist(), names.tolist()
-        ([1, 0, 1], ['a', 'b'])
-    """
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
-
-
-def combine_codes(*codes: np.ndarray) -> np.ndarray:
-    """One int64 key per row for several columns of non-negative int codes (equal rows, equal keys).
-
-    The key orders rows as sorting by the first column, then the next, ...
-    would, while it fits in an int64; when it would not, the key made so far
-    is renumbered (by its order) first, so it always fits.
-
-    Examples:
-        >>> import numpy as np
-        >>> combine_codes(np.array([1, 0, 1]), np.array([2, 5, 2])).tolist()
-        [8, 5, 8]
-    """
-    key = np.asarray(codes[0], dtype=np.int64)
-    for extra in codes[1:]:
-        extra = np.asarray(extra, dtype=np.int64)
-        size = int(extra.max()) + 1 if len(extra) else 1
-        top = int(key.max()) + 1 if len(key) else 1
-        if top * size >= 2**62:  # pragma: no cover - beyond int64 keys: renumber, keeping the order
-            key = np.unique(key, return_inverse=True)[1].astype(np.int64).reshape(-1)
-        key = key * size + extra
-    return key
-
-
-def first_of(*codes: np.ndarray) -> np.ndarray:
-    """Mask of the first row of each distinct combination of int codes, as ``drop_duplicates`` keeps them.
-
-    Examples:
-        >>> import numpy as np
-        >>> first_of(np.array([1, 0, 1, 1]), np.array([2, 5, 2, 3])).tolist()
-        [True, True, False, True]
-    """
-    return ~pd.Series(combine_codes(*codes), copy=False).duplicated().to_numpy()
-
-
-def count_distinct(at: np.ndarray, other: np.ndarray, n_keys: int) -> np.ndarray:
-    """For each position ``0 .. n_keys - 1`` in ``at``, how many distinct ``other`` codes go with it.
-
-    Examples:
-        >>> import numpy as np
-        >>> count_distinct(np.array([0, 0, 1, 0]), np.array([5, 5, 5, 7]), 3).tolist()
-        [2, 1, 0]
-    """
-    at = np.asarray(at, dtype=np.int64)
-    other = np.asarray(other, dtype=np.int64)
-    if not len(at):
-        return np.zeros(n_keys, dtype=np.int64)
-    size = int(other.max()) + 1
-    if n_keys * size < 2**62:
-        # a sorted copy of one int key per row: cheaper than a hash table of the rows
-        return np.bincount(np.unique(at * size + other) // size, minlength=n_keys).astype(np.int64)
-    return np.bincount(at[first_of(at, other)], minlength=n_keys).astype(np.int64)  # pragma: no cover
 
 
 def dim_rows(ctx: Context, dim: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -41,15 +41,19 @@ from ._frames import (
     check_dims,
     check_number,
     check_timezone,
+    combine_codes,
     combined_values,
+    count_distinct,
     customer_codes,
+    first_of,
     nullable,
     period_label,
     period_ordinals,
+    sorted_codes,
     to_timedelta,
 )
 from .customers import _deciles
-from .links import combine_codes, count_distinct, first_of, link_table, sorted_codes
+from .links import link_table
 from .repeats import _episodes, first_contact_resolution
 from .stats import rate_ratio
 from .trends import _emerging_matrix, _Series, _trend_frame

@@ -44,8 +44,7 @@ Examples:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -59,7 +58,9 @@ from ._frames import (
     check_dims,
     check_number,
     check_timezone,
+    combined_key,
     customer_codes,
+    dense_codes,
     dim_values,
     join_on_grievance,
     nullable,
@@ -68,6 +69,7 @@ from ._frames import (
     period_of,
     period_ordinals,
     period_start,
+    unique_pairs,
 )
 from .stats import benjamini_hochberg, rate_ratio, wilson_interval
 
@@ -207,11 +209,9 @@ class _Series:
             ranks.append(np.asarray(rank_of_code, dtype=np.int64).reshape(-1)[found.code[keep]])
         g, taken = join_on_grievance(positions, len(g_rows))
         del positions
-        key, decode = _combined_key(
-            [r[t] for r, t in zip(ranks, taken, strict=True)], [len(n) for n in names]
-        )
+        key, decode = combined_key([r[t] for r, t in zip(ranks, taken, strict=True)], [len(n) for n in names])
         del ranks, taken
-        present, kidx = _dense_codes(key)
+        present, kidx = dense_codes(key)
         del key
         n_keys = len(present)
         self.keys = pd.DataFrame(
@@ -221,12 +221,12 @@ class _Series:
         ).astype(str)
         cells = n_keys * n_periods
         # grievances: each (grievance, key) once
-        g_u, k_u = _unique_pairs(g, kidx, n_keys)
+        g_u, k_u = unique_pairs(g, kidx, n_keys)
         cell = k_u * n_periods + (period[g_rows[g_u]] - self.first)
         self.grievances = np.bincount(cell, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
         del g_u, k_u, cell
         # contacts: each (contact, key) once
-        row_u, k_u = _unique_pairs(g_rows[g], kidx, n_keys)
+        row_u, k_u = unique_pairs(g_rows[g], kidx, n_keys)
         del g, kidx
         cell = k_u * n_periods + (period[row_u] - self.first)
         self.counts = np.bincount(cell, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
@@ -234,13 +234,13 @@ class _Series:
         codes, customer_names = customer_codes(ctx)
         customer = codes[row_u]
         known = customer >= 0
-        cell_u, _ = _unique_pairs(cell[known], customer[known], len(customer_names))
+        cell_u, _ = unique_pairs(cell[known], customer[known], len(customer_names))
         self.customers = np.bincount(cell_u, minlength=cells).reshape(n_keys, n_periods).astype(np.float64)
         self.shared_customers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if shared is not None:
             # the customers of periods other parts count too, to be counted once when parts are merged
             in_shared = known & np.isin(period[row_u], shared)
-            cell_s, customer_s = _unique_pairs(cell[in_shared], customer[in_shared], len(customer_names))
+            cell_s, customer_s = unique_pairs(cell[in_shared], customer[in_shared], len(customer_names))
             self.shared_customers = (
                 cell_s // n_periods,
                 cell_s % n_periods + self.first,
@@ -323,71 +323,6 @@ class _Series:
         out.exposure = out.total if exposure == "contacts" else out.days
         out.shared_customers = None
         return out
-
-
-def _combined_key(
-    codes: Sequence[np.ndarray], sizes: Sequence[int]
-) -> tuple[np.ndarray, Callable[[np.ndarray], list[np.ndarray]]]:
-    """One int64 key per row for several code columns, ordered as the tuples of codes are.
-
-    Returns the keys and a function giving back each column's codes from keys.
-    """
-    radix = [max(int(n), 1) for n in sizes]
-    if math.prod(radix) < 2**62:
-        key = np.zeros(len(codes[0]), dtype=np.int64)
-        for column, n in zip(codes, radix, strict=True):
-            key *= n
-            key += column
-
-        def decode(keys: np.ndarray) -> list[np.ndarray]:
-            out: list[np.ndarray] = []
-            rest = np.asarray(keys, dtype=np.int64)
-            for n in reversed(radix):
-                rest, digit = np.divmod(rest, n)
-                out.append(digit)
-            return out[::-1]
-
-        return key, decode
-    # too many combinations for one int64 radix key: number the distinct tuples (sorted) instead
-    table, inverse = np.unique(np.column_stack(codes), axis=0, return_inverse=True)
-
-    def lookup(keys: np.ndarray) -> list[np.ndarray]:
-        return [table[keys, i] for i in range(table.shape[1])]
-
-    return np.asarray(inverse, dtype=np.int64).reshape(-1), lookup
-
-
-def _dense_codes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys (sorted) and each key's position among them, as ``np.unique`` gives them."""
-    if not len(key):
-        return key, key
-    top = int(key.max()) + 1
-    if top <= max(len(key), 1 << 20):  # few possible keys: a table instead of a sort
-        seen = np.bincount(key, minlength=top) > 0
-        present = np.flatnonzero(seen)
-        position = np.cumsum(seen) - 1
-        return present, position[key]
-    present, inverse = np.unique(key, return_inverse=True)
-    return present, np.asarray(inverse, dtype=np.int64).reshape(-1)
-
-
-def _unique_pairs(a: np.ndarray, b: np.ndarray, n_b: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct pairs ``(a[i], b[i])`` of non-negative ints (``b < n_b``), sorted, as two int64 arrays."""
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    if not len(a):
-        return a, b
-    n_b = max(int(n_b), 1)
-    if (int(a.max()) + 1) * n_b < 2**62:
-        pair = np.sort(a * n_b + b)  # a sort: numpy's hashing unique is several times slower here
-        if len(pair) > 1:
-            pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
-        return pair // n_b, pair % n_b
-    order = np.lexsort((b, a))
-    a, b = a[order], b[order]
-    first = np.ones(len(a), dtype=bool)
-    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-    return a[first], b[first]
 
 
 def _check_common(func: str, freq: str, exposure: str, alpha: float, timezone: str | None) -> str:

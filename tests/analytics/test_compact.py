@@ -15,13 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hotline_insight as hi
-from hotline_insight.analytics.links import (
-    combine_codes,
-    contacts_per_value,
-    count_distinct,
-    first_of,
-    sorted_codes,
-)
+from hotline_insight.analytics._frames import combine_codes, count_distinct, first_of, sorted_codes
+from hotline_insight.analytics.links import contacts_per_value
 
 from .conftest import contacts_frame, grievance_frame
 

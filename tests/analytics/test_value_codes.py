@@ -19,14 +19,17 @@ from hypothesis import strategies as st
 from hotline_insight.analytics._frames import (
     DimValues,
     build_context,
+    combined_key,
     combined_values,
+    dense_codes,
     dim_values,
     factorize_in_chunks,
     grievance_values,
     join_on_grievance,
     period_ordinals,
+    unique_pairs,
 )
-from hotline_insight.analytics.trends import _combined_key, _dense_codes, _Series, _unique_pairs
+from hotline_insight.analytics.trends import _Series
 from hotline_insight.errors import HotlineWarning
 
 from .conftest import Sample
@@ -225,8 +228,8 @@ def test_factorize_in_chunks_edges(values: list[Any], codes: list[int], uniques:
         ([2**61, 5, 2**61], [3, 0, 3], 2**10, ([5, 2**61], [0, 3])),  # no room for a * n_b + b: sorted pairs
     ],
 )
-def test_unique_pairs(a: list[int], b: list[int], n_b: int, expected: tuple[list[int], list[int]]) -> None:
-    got_a, got_b = _unique_pairs(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64), n_b)
+def testunique_pairs(a: list[int], b: list[int], n_b: int, expected: tuple[list[int], list[int]]) -> None:
+    got_a, got_b = unique_pairs(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64), n_b)
     assert (got_a.tolist(), got_b.tolist()) == expected
 
 
@@ -237,7 +240,7 @@ def test_unique_pairs(a: list[int], b: list[int], n_b: int, expected: tuple[list
 def test_combined_key_keeps_tuple_order_and_decodes(sizes: list[int]) -> None:
     first = np.array([2, 0, 2, 1, 0], dtype=np.int64)
     second = np.array([1, 3, 0, 3, 3], dtype=np.int64)
-    key, decode = _combined_key([first, second], sizes)
+    key, decode = combined_key([first, second], sizes)
     order = np.lexsort((second, first))
     assert np.all(np.diff(key[order]) >= 0)  # keys sort as the (first, second) tuples
     assert key[1] == key[4] and len(set(key.tolist())) == 4
@@ -247,7 +250,7 @@ def test_combined_key_keeps_tuple_order_and_decodes(sizes: list[int]) -> None:
 
 @pytest.mark.parametrize("key", [[5, 1, 5, 3], [2**40, 7, 2**40]])  # a table, then a sort
 def test_dense_codes_are_unique_with_inverse(key: list[int]) -> None:
-    present, position = _dense_codes(np.array(key, dtype=np.int64))
+    present, position = dense_codes(np.array(key, dtype=np.int64))
     expected, inverse = np.unique(key, return_inverse=True)
     assert present.tolist() == expected.tolist() and position.tolist() == inverse.tolist()
 
