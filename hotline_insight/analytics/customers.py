@@ -847,6 +847,33 @@ def _deciles(values: np.ndarray) -> np.ndarray:
     return np.clip(np.ceil(10 * ranks / n).astype(np.int64), 1, 10)
 
 
+def known_customers(ctx: Context) -> pd.DataFrame:
+    """The identified customers of :func:`customers` (silent ones included), with three of its columns.
+
+    ``customer_id`` (string), ``segment`` (string) and ``is_top_decile``
+    (bool): the same rows in the same order as the table's identified rows,
+    without counting contacts, grievances and channels per customer.
+    """
+    contacts = ctx.contacts
+    anonymous = contacts["is_anonymous"].to_numpy(dtype=bool)
+    seen = pd.unique(contacts["customer"].to_numpy(dtype=object)[~anonymous])
+    values = ctx.identities.values.set_index("customer_id")
+    found = {str(c) for c in seen if c is not None and c is not pd.NA and not str(c).startswith(_ANON)}
+    ids = sorted(found | set(values.index[values["in_table"]].tolist()))
+    v = values.reindex(pd.Index(ids, dtype=object))
+    decile = np.full(len(ids), np.nan)
+    weighted = v["value_source"].astype("object").fillna("unweighted").to_numpy() != "unweighted"
+    if weighted.any():
+        decile[weighted] = _deciles(v["value"].to_numpy(dtype=np.float64, na_value=np.nan)[weighted])
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array(ids, dtype="string"),
+            "segment": pd.array(v["segment"].to_numpy(), dtype="string"),
+            "is_top_decile": decile == 10,
+        }
+    )
+
+
 def _customers_frame(ctx: Context, *, include_silent: bool) -> pd.DataFrame:
     contacts = ctx.contacts
     ident = ctx.identities

@@ -16,9 +16,9 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from ..analytics._frames import period_label, period_ordinals, period_start
+from ..analytics._frames import build_context, period_label, period_ordinals, period_start
 from ..analytics.change import before_after
-from ..analytics.customers import customers
+from ..analytics.customers import known_customers
 from ..analytics.impact import satisfaction_impact
 from ..analytics.links import link
 from ..analytics.rank import rank_grievances
@@ -27,7 +27,7 @@ from ..analytics.stats import two_by_two_test, welch_difference, wilson_interval
 from ..analytics.trends import early_warnings as find_early_warnings
 from ..analytics.trends import emerging as find_emerging
 from ..analytics.trends import trends
-from ._quarter_data import LINK_STRENGTH, QuarterData, quarter_label
+from ._quarter_data import FUNC, LINK_STRENGTH, QuarterData, quarter_label
 
 __all__ = ["Settings", "Tables", "compute_tables", "typed"]
 
@@ -807,8 +807,8 @@ def _as_list(value: Any) -> list[Any]:
 
 def value_groups(t: Tables) -> pd.DataFrame:
     data, s = t.data, t.settings
-    table = customers(data.hist)
-    known = table[~table["is_anonymous"]]
+    # the identified customers' ids, segments and top-decile flags (the customers table's, without the rest)
+    known = known_customers(build_context(FUNC, data.hist))
     q = data.quarter
     contacts = data.contacts[(data.contacts["quarter"] == q) & data.contacts["customer"].notna()]
     g = data.grievances.loc[

@@ -12,7 +12,7 @@ import hotline_insight as hi
 from hotline_insight.analytics.customers import CUSTOMER_COLUMNS, find_promises
 from hotline_insight.errors import ConfigError, HotlineWarning
 
-from .conftest import check_schema, contacts_frame, grievance_frame
+from .conftest import Sample, check_schema, contacts_frame, grievance_frame
 
 
 def resolved(frame: pd.DataFrame, **kwargs: object) -> dict[str, str]:
@@ -559,3 +559,17 @@ def test_identity_and_history_frames_have_their_documented_schemas() -> None:
             "followed_by_complaint": "bool",
         },
     )
+
+
+@pytest.mark.parametrize("with_table", [True, False])
+def test_known_customers_are_the_tables_identified_rows(with_table: bool, sample: Sample) -> None:
+    """known_customers gives customers()'s identified rows and three of their columns, without the rest."""
+    from hotline_insight.analytics._frames import build_context
+    from hotline_insight.analytics.customers import known_customers
+
+    prepared = sample.data if with_table else hi.prepare_analysis(sample.corpus, sample.grievances)
+    table = hi.customers(prepared)
+    expected = table.loc[~table["is_anonymous"], ["customer_id", "segment", "is_top_decile"]]
+    got = known_customers(build_context("test", prepared))
+    pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), check_exact=True)
+    assert got["is_top_decile"].any() == with_table  # values come from the table
