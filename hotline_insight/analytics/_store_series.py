@@ -28,8 +28,8 @@ ways).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from .customers import CustomerIdentities
     from .trends import _Series
 
-__all__ = ["StoreSeries"]
+__all__ = ["SeriesRequest", "StoreSeries"]
 
 #: the interactions columns not read for counting (free text: no dimension comes from it)
 SKIPPED_CONTACT_COLUMNS = ("subject",)
@@ -104,6 +104,17 @@ def _pair_key(ids: pd.Series, formats: pd.Series) -> np.ndarray:
     left = ids.astype("string").fillna("").to_numpy(dtype=object)
     right = formats.astype("string").fillna("").to_numpy(dtype=object)
     return np.asarray([f"{a}\x1f{b}" for a, b in zip(left, right, strict=True)], dtype=object)
+
+
+class SeriesRequest(NamedTuple):
+    """One series to count: dimensions, frequency, exposure, zone, and the cut of :class:`_Series`."""
+
+    dims: tuple[str, ...]
+    freq: str
+    exposure: str
+    timezone: str
+    until: pd.Timestamp | None = None
+    last: int | None = None
 
 
 class StoreSeries:
@@ -255,15 +266,16 @@ class StoreSeries:
         last: int | None = None,
     ) -> _Series:
         """The :class:`~hotline_insight.analytics.trends._Series` of the whole store."""
+        return self.series_many([SeriesRequest(dims, freq, exposure, timezone, until, last)])[0]
+
+    def series_many(self, requests: Sequence[SeriesRequest]) -> list[_Series]:
+        """Several series in one pass: each partition is read once, with the columns every request needs.
+
+        The same series, one per request in order, as :meth:`series` gives for
+        each on its own.
+        """
         from .trends import _Series
 
-        times = self.created if until is None else self.created.where(self.created < until)
-        period = period_ordinals(times, freq, timezone)
-        dated = period >= 0
-        # the periods more than one partition has contacts in
-        pairs = np.unique(np.stack([period[dated], self.part_of[dated]], axis=1), axis=0)
-        ordinals, n_parts = np.unique(pairs[:, 0], return_counts=True)
-        shared = ordinals[n_parts > 1]
         if self.n_orphans:
             warn(
                 Warnings.W304.format(func=self.func, n=self.n_orphans, n_contacts=self.n_orphan_contacts),
@@ -274,16 +286,30 @@ class StoreSeries:
                 Warnings.W302.format(func=self.func, n=self.n_undated, what="the periods"),
                 stacklevel=4,
             )
+        dated: list[np.ndarray] = []
+        shared: list[np.ndarray] = []
+        for request in requests:
+            times = (
+                self.created if request.until is None else self.created.where(self.created < request.until)
+            )
+            period = period_ordinals(times, request.freq, request.timezone)
+            dated.append(period >= 0)
+            # the periods more than one partition has contacts in
+            pairs = np.unique(np.stack([period[dated[-1]], self.part_of[dated[-1]]], axis=1), axis=0)
+            ordinals, n_parts = np.unique(pairs[:, 0], return_counts=True)
+            shared.append(ordinals[n_parts > 1])
         # only the columns the dimensions need: list columns cost most of a partition's reading
-        grievance_columns = (*_BASE_GRIEVANCE_COLUMNS, *(LIST_DIMS[d] for d in dims if d in LIST_DIMS))
-        if "topic" in dims:
+        dims_asked = list(dict.fromkeys(d for request in requests for d in request.dims))
+        grievance_columns = (*_BASE_GRIEVANCE_COLUMNS, *(LIST_DIMS[d] for d in dims_asked if d in LIST_DIMS))
+        if "topic" in dims_asked:
             grievance_columns += ("topic",)
-        grievance_level = all(d in LIST_DIMS or d == "topic" for d in dims)
+        grievance_level = all(d in LIST_DIMS or d == "topic" for d in dims_asked)
         contact_columns = _BASE_CONTACT_COLUMNS if grievance_level else None
-        parts: list[_Series] = []
+        parts: list[list[_Series]] = [[] for _ in requests]
         for i in range(len(self.partitions)):
-            if not (dated & (self.part_of == i)).any():
-                continue  # nothing dated here (the unknown partition): only the warning above
+            here = [k for k in range(len(requests)) if (dated[k] & (self.part_of == i)).any()]
+            if not here:
+                continue  # nothing dated here (the unknown partition): only the warnings above
             contacts = self._read_contacts(self.partitions[i], contact_columns)
             grievances = self._grievances_of(i, grievance_columns)
             with warnings.catch_warnings():
@@ -296,13 +322,25 @@ class StoreSeries:
                     identities=self.identities,
                     clock_offsets=self.clock_offsets,
                 )
-                parts.append(_Series(ctx, dims, freq, exposure, timezone, until=until, shared=shared))
+                for k in here:
+                    r = requests[k]
+                    parts[k].append(
+                        _Series(ctx, r.dims, r.freq, r.exposure, r.timezone, until=r.until, shared=shared[k])
+                    )
             del ctx, contacts, grievances
-        if not parts:
-            raise ConfigError(
-                Errors.E553.format(func=self.func, reason="no dated contacts (every created_at is missing)")
+        out: list[_Series] = []
+        for request, found in zip(requests, parts, strict=True):
+            if not found:
+                raise ConfigError(
+                    Errors.E553.format(
+                        func=self.func, reason="no dated contacts (every created_at is missing)"
+                    )
+                )
+            r = request
+            out.append(
+                _Series.merge(found, r.dims, r.freq, r.exposure, r.timezone, until=r.until, last=r.last)
             )
-        return _Series.merge(parts, dims, freq, exposure, timezone, until=until, last=last)
+        return out
 
 
 class _Homes:

@@ -235,3 +235,25 @@ def test_partitions_are_read_one_at_a_time(boundary_store: hi.Store, monkeypatch
     hi.trends(boundary_store, "theme", "month")
     assert asked and all(isinstance(q, str) for q in asked)
     assert np.all([q in boundary_store.quarters("grievances") for q in asked])
+
+
+def test_many_series_in_one_pass_are_each_series(boundary_store: hi.Store) -> None:
+    from hotline_insight.analytics._store_series import SeriesRequest, StoreSeries
+
+    source = StoreSeries("trends", boundary_store, customers_table=None, identities=None, clock_offsets=None)
+    requests = [
+        SeriesRequest(("theme",), "week", "contacts", "UTC"),
+        SeriesRequest(
+            ("product", "theme"), "month", "days", "America/Chicago", pd.Timestamp("2026-04-15", tz="UTC")
+        ),
+        SeriesRequest(("channel",), "quarter", "contacts", "Pacific/Auckland", None, 8106),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        batch = source.series_many(requests)
+        alone = [source.series(*request) for request in requests]
+    for got, expected in zip(batch, alone, strict=True):
+        pd.testing.assert_frame_equal(got.keys, expected.keys)
+        assert (got.first, got.last) == (expected.first, expected.last)
+        for name in ("counts", "grievances", "customers", "total", "days"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
