@@ -942,18 +942,15 @@ def recommendations(t: Tables) -> pd.DataFrame:
     data, s = t.data, t.settings
     q = data.quarter
     g = data.grievances
-    # the columns used below only: a copy of every column, text included, is most of the stage's memory
-    g = g.loc[
-        g["target_id"].notna() & g["quarter"].isin([q, q - 1]),
-        ["target_kind", "target_id", "quarter", "customer", "interaction_id", "themes"],
-    ]
-    now = g[g["quarter"] == q]
-    before = g[g["quarter"] == q - 1]
-    if not len(now):
+    has_target = g["target_id"].notna().to_numpy(dtype=bool)
+    quarter = g["quarter"].to_numpy()
+    in_now = has_target & (quarter == q)
+    if not in_now.any():
         return pd.DataFrame(columns=list(_REC_KEYS))
     value_of = data.identities.values.set_index("customer_id")["value"]
     repeats = t.rep_q[t.rep_q["is_repeat"]]
     emerging_keys = set(t.frames["emerging"]["key"].astype(str)) if "emerging" in t.frames else set()
+    # satisfaction impact first: its work is done before the quarter's rows below are copied
     impact: dict[str, pd.DataFrame] = {}
     for kind in ("policy", "product"):
         try:
@@ -963,6 +960,10 @@ def recommendations(t: Tables) -> pd.DataFrame:
         except Exception:
             frame = pd.DataFrame()
         impact[kind] = frame
+    # the rows and columns used below only (a copy of every column is most of the stage's memory)
+    now = g.loc[in_now, ["target_kind", "target_id", "customer", "interaction_id", "themes"]]
+    before = g.loc[has_target & (quarter == q - 1), ["target_kind", "target_id", "interaction_id"]]
+    del has_target, quarter, in_now
     scorecards = {
         "policy": t.frames.get("policies"),
         "product": t.frames.get("products"),
