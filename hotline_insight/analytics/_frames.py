@@ -528,17 +528,16 @@ def _join(gf: pd.DataFrame, contacts: pd.DataFrame, func: str) -> np.ndarray:
             id_index.get_indexer(pd.Index(gf["interaction_id"].to_numpy(dtype=object))), dtype=np.int64
         )
     ids = contacts["interaction_id"].astype("string")
-    fmts = contacts["source_format"].astype("string").fillna("")
-    pair_index = pd.Index((ids + _SEP + fmts).astype(object))
+    pair_index = pd.Index(pair_keys(contacts["interaction_id"], contacts["source_format"]))
     out = np.full(n, -1, dtype=np.int64)
     g_ids = gf["interaction_id"].astype("string")
-    g_fmt = gf["source_format"].astype("string").fillna("")
-    has_fmt = (g_fmt != "").to_numpy(dtype=bool)
+    has_fmt = (gf["source_format"].astype("string").fillna("") != "").to_numpy(dtype=bool)
     if has_fmt.any():
-        if pair_index.has_duplicates:
-            pair_index = pair_index.drop_duplicates()  # pragma: no cover - merged by read()
-        wanted = pd.Index((g_ids + _SEP + g_fmt)[has_fmt].astype(object))
-        out[has_fmt] = pair_index.get_indexer(wanted)
+        # a pair met twice (one interaction stored twice) joins its first row
+        first = ~pair_index.duplicated(keep="first")
+        wanted = pd.Index(pair_keys(gf["interaction_id"], gf["source_format"])[has_fmt])
+        found = pair_index[first].get_indexer(wanted)
+        out[has_fmt] = np.where(found >= 0, np.flatnonzero(first)[np.maximum(found, 0)], -1)
     need = ~has_fmt | (out < 0)
     if need.any():
         id_index = pd.Index(ids.astype(object))
@@ -558,6 +557,17 @@ def _join(gf: pd.DataFrame, contacts: pd.DataFrame, func: str) -> np.ndarray:
 
 
 _SEP = "\x1f"
+
+
+def pair_keys(ids: pd.Series, formats: pd.Series) -> np.ndarray:
+    """Per row, ``id`` + a separator + ``source_format`` (empty when missing), as object str.
+
+    The key that tells apart two sources' interactions with the same id: the
+    contacts join matches on it when ids repeat, and contacts made of orphan
+    grievances are one per key.
+    """
+    keys = ids.astype("string").fillna("") + _SEP + formats.astype("string").fillna("")
+    return np.asarray(keys.to_numpy(dtype=object), dtype=object)
 
 
 def attribute_holdings(ctx: Context, catalog: Catalog) -> None:

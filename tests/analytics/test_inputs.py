@@ -143,3 +143,16 @@ def test_messages_do_not_quote_personal_data() -> None:
     with pytest.raises(ConfigError) as info:
         hi.customer_history(contacts_frame([{"id": "1", "customer_id": "C1"}]), None, "555 010 2000 9")
     assert "010 2000" not in str(info.value)
+
+
+def test_a_pair_stored_twice_joins_its_first_row() -> None:
+    """Ids repeat across sources, and one (id, source) pair is stored twice: rows are those of the contacts."""
+    from hotline_insight.analytics._frames import _join
+
+    contacts = pd.DataFrame(
+        {"interaction_id": ["a", "a", "b", "c", "c"], "source_format": ["x", "x", "x", "y", "z"]}
+    )
+    found = pd.DataFrame(
+        {"interaction_id": ["b", "c", "a", "c", "d"], "source_format": ["x", "y", "x", "z", "x"]}
+    )
+    assert _join(found, contacts, "test").tolist() == [2, 3, 0, 4, -1]
