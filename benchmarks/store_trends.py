@@ -54,7 +54,7 @@ def peak_rss() -> int:
 def child(mode: str, store_path: str, out: str) -> None:
     """One side, in this (fresh) process: the tables to ``out``, figures on stdout."""
     import hotline_insight as hi
-    from hotline_insight.analytics._store_series import GRIEVANCE_COLUMNS, SKIPPED_CONTACT_COLUMNS, _with_meta
+    from hotline_insight.analytics._store_series import GRIEVANCE_COLUMNS, SKIPPED_CONTACT_COLUMNS, with_meta
     from hotline_insight.store.schema import arrow_schema
 
     warnings.simplefilter("ignore")
@@ -62,7 +62,9 @@ def child(mode: str, store_path: str, out: str) -> None:
     started = time.perf_counter()
     if mode == "rows":
         columns = [c for c in arrow_schema("interactions").names if c not in SKIPPED_CONTACT_COLUMNS]
-        contacts = _with_meta(store.read("interactions", columns=columns, lists="tuple"))
+        contacts = with_meta(
+            store.read("interactions", columns=columns, lists="tuple").drop(columns=["quarter"])
+        )
         found = store.read("grievances", columns=list(GRIEVANCE_COLUMNS), lists="tuple").drop(
             columns=["quarter"]
         )

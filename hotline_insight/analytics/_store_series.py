@@ -38,11 +38,13 @@ from ..errors import ConfigError, Errors, HotlineWarning, Warnings, warn
 from ._frames import (
     LIST_DIMS,
     _contacts_from_grievances,
+    _join,
     apply_clock_offsets,
     as_contacts,
     as_grievances,
     build_context,
     check_dims,
+    pair_keys,
     period_ordinals,
 )
 
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from .customers import CustomerIdentities
     from .trends import _Series
 
-__all__ = ["SeriesRequest", "StoreSeries"]
+__all__ = ["SeriesRequest", "StoreSeries", "with_meta"]
 
 #: the interactions columns not read for counting (free text: no dimension comes from it)
 SKIPPED_CONTACT_COLUMNS = ("subject",)
@@ -80,15 +82,22 @@ _BASE_CONTACT_COLUMNS = ("id", "source_format", "channel", "created_at", "custom
 _ORPHAN_COLUMNS = ("interaction_id", "created_at", "customer_id", "source_format", "channel")
 
 
-def _with_meta(frame: pd.DataFrame) -> pd.DataFrame:
+def with_meta(frame: pd.DataFrame) -> pd.DataFrame:
+    """Store interactions with their ``meta_ids`` turned back into the ``meta`` mapping the analytics read."""
     from ..store.schema import meta_from_ids
 
-    frame = frame.drop(columns=["quarter"], errors="ignore")
     if "meta_ids" in frame.columns:
         frame["meta"] = pd.Series(
             [meta_from_ids(v) for v in frame.pop("meta_ids")], index=frame.index, dtype=object
         )
     return frame
+
+
+def _counted_contact_columns() -> tuple[str, ...]:
+    """The interactions columns read for counting: all but :data:`SKIPPED_CONTACT_COLUMNS`."""
+    from ..store.schema import arrow_schema
+
+    return tuple(c for c in arrow_schema("interactions").names if c not in SKIPPED_CONTACT_COLUMNS)
 
 
 def _empty(table: str, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -97,13 +106,6 @@ def _empty(table: str, columns: tuple[str, ...]) -> pd.DataFrame:
 
     frame: pd.DataFrame = from_arrow(table, arrow_schema(table).empty_table().select(list(columns)))
     return frame
-
-
-def _pair_key(ids: pd.Series, formats: pd.Series) -> np.ndarray:
-    """``id`` + separator + ``source_format`` (empty when missing), as the contacts join makes it."""
-    left = ids.astype("string").fillna("").to_numpy(dtype=object)
-    right = formats.astype("string").fillna("").to_numpy(dtype=object)
-    return np.asarray([f"{a}\x1f{b}" for a, b in zip(left, right, strict=True)], dtype=object)
 
 
 class SeriesRequest(NamedTuple):
@@ -136,12 +138,10 @@ class StoreSeries:
     ) -> None:
         self.func = func
         self.store = store
-        self.customers_table = customers_table
         self.clock_offsets = clock_offsets
-        self.partitions = sorted(
-            set(store.quarters("interactions")) | set(store.quarters("grievances")),
-            key=_quarter_key,
-        )
+        self._with_contacts = set(store.quarters("interactions"))
+        self._with_grievances = set(store.quarters("grievances"))
+        self.partitions = sorted(self._with_contacts | self._with_grievances, key=_quarter_key)
         if not self.partitions:
             raise ConfigError(Errors.E553.format(func=func, reason="the store holds no interactions"))
         # 1. every contact's key, time and partition (no grievance rows)
@@ -154,8 +154,8 @@ class StoreSeries:
         apply_clock_offsets(contacts, clock_offsets, func)
         part_of = raw["_part"].to_numpy(dtype=np.int64)
         del raw, frames
-        homes = _Homes(contacts["interaction_id"], contacts["source_format"], part_of, func)
-        # 2. grievances stored away from their contact, and contacts made of orphan grievances
+        # 2. grievances stored away from their contact, and contacts made of orphan grievances: each
+        # grievance's contact found by the join the counting contexts use, over every contact
         self.moved: dict[int, list[tuple[int, np.ndarray]]] = {}
         """target partition -> (source partition, rows of the source's grievances) to move there"""
         self.leave: dict[int, np.ndarray] = {}
@@ -165,16 +165,16 @@ class StoreSeries:
         self.n_orphans = 0
         self.n_orphan_contacts = 0
         for i, quarter in enumerate(self.partitions):
-            if quarter not in self.store.quarters("grievances"):
+            if quarter not in self._with_grievances:
                 continue
             gf = self._read_grievances(quarter, ("interaction_id", "source_format"))
-            found = homes.find(gf["interaction_id"], gf["source_format"])
-            orphan = np.isnan(found)
-            target = np.where(orphan, i, found).astype(np.int64)
+            found = _join(gf, contacts, func)
+            orphan = found < 0
+            target = np.where(orphan, i, part_of[np.maximum(found, 0)]).astype(np.int64)
             if orphan.any():
                 self.n_orphans += int(orphan.sum())
                 rows = np.flatnonzero(orphan)
-                pairs = _pair_key(gf["interaction_id"].iloc[rows], gf["source_format"].iloc[rows])
+                pairs = pair_keys(gf["interaction_id"].iloc[rows], gf["source_format"].iloc[rows])
                 target[rows] = [orphan_home.setdefault(k, i) for k in pairs]
                 fresh = rows[target[rows] == i]
                 if len(fresh):
@@ -191,7 +191,7 @@ class StoreSeries:
             )
             apply_clock_offsets(added, clock_offsets, func)
             added_part = np.asarray(
-                [orphan_home[k] for k in _pair_key(added["interaction_id"], added["source_format"])],
+                [orphan_home[k] for k in pair_keys(added["interaction_id"], added["source_format"])],
                 dtype=np.int64,
             )
             self.n_orphan_contacts = len(added)
@@ -212,19 +212,17 @@ class StoreSeries:
         stamps = self.created.dropna()
         self.data_start = stamps.min() if len(stamps) else None
         self.data_end = stamps.max() if len(stamps) else None
-        self._has_topic: bool | None = None
 
     # -- reading ----------------------------------------------------------------------------------
 
     def _read_contacts(self, quarter: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
         """A partition's interactions (``columns``; default all but :data:`SKIPPED_CONTACT_COLUMNS`)."""
-        from ..store.schema import arrow_schema
-
         if columns is None:
-            columns = tuple(c for c in arrow_schema("interactions").names if c not in SKIPPED_CONTACT_COLUMNS)
-        if quarter not in self.store.quarters("interactions"):
-            return _with_meta(_empty("interactions", columns))
-        return _with_meta(self.store.read("interactions", quarter, columns=list(columns), lists="tuple"))
+            columns = _counted_contact_columns()
+        if quarter not in self._with_contacts:
+            return with_meta(_empty("interactions", columns))
+        frame = self.store.read("interactions", quarter, columns=list(columns), lists="tuple")
+        return with_meta(frame.drop(columns=["quarter"]))
 
     def _read_grievances(self, quarter: str, columns: tuple[str, ...]) -> pd.DataFrame:
         frame = self.store.read("grievances", quarter, columns=list(columns), lists="tuple")
@@ -235,7 +233,7 @@ class StoreSeries:
         quarter = self.partitions[i]
         own = (
             self._read_grievances(quarter, columns)
-            if quarter in self.store.quarters("grievances")
+            if quarter in self._with_grievances
             else _empty("grievances", columns)
         )
         if i in self.leave:
@@ -252,8 +250,9 @@ class StoreSeries:
 
     def check_dims(self, dims: tuple[str, ...]) -> None:
         """E552 for a dimension no contact or grievance column gives (as the row-level path says)."""
-        sample = self._read_contacts(self.partitions[0]).iloc[:0]
-        ctx = build_context(self.func, None, corpus=sample, identities=self.identities)
+        # the columns the counts read, with no rows: the names are all check_dims looks at
+        empty = with_meta(_empty("interactions", _counted_contact_columns()))
+        ctx = build_context(self.func, None, corpus=empty, identities=self.identities)
         check_dims(self.func, dims, ctx)
 
     def series(
@@ -340,48 +339,6 @@ class StoreSeries:
             out.append(
                 _Series.merge(found, r.dims, r.freq, r.exposure, r.timezone, until=r.until, last=r.last)
             )
-        return out
-
-
-class _Homes:
-    """The partition of each contact, found the way the contacts join finds a grievance's contact.
-
-    By id when ids are unique; otherwise by (id, source format), then by id
-    for a grievance without a format or without a match, if the id names one
-    contact only (E554 when it names several, as the join says).
-    """
-
-    def __init__(self, ids: pd.Series, formats: pd.Series, part_of: np.ndarray, func: str) -> None:
-        self.func = func
-        index = pd.Index(ids.astype("string").to_numpy(dtype=object))
-        self.unique = bool(index.is_unique)
-        if self.unique:
-            self.by_id = pd.Series(part_of, index=index)
-            return
-        pairs = pd.Series(part_of, index=pd.Index(_pair_key(ids, formats)))
-        self.by_pair = pairs[~pairs.index.duplicated(keep="first")]
-        dup = index.duplicated(keep=False)
-        self.by_id = pd.Series(part_of[~dup], index=index[~dup])
-        self.ambiguous = set(index[dup])
-
-    def find(self, ids: pd.Series, formats: pd.Series) -> np.ndarray:
-        """Each grievance's contact's partition (float; NaN: no contact, an orphan)."""
-        names = ids.astype("string").fillna("").to_numpy(dtype=object)
-        if self.unique:
-            return self.by_id.reindex(names).to_numpy(dtype=np.float64, na_value=np.nan)
-        out = np.full(len(names), np.nan)
-        has_format = (formats.astype("string").fillna("") != "").to_numpy(dtype=bool)
-        if has_format.any():
-            pairs = _pair_key(ids[has_format], formats[has_format])
-            out[has_format] = self.by_pair.reindex(pairs).to_numpy(dtype=np.float64, na_value=np.nan)
-        need = np.isnan(out)
-        ambiguous = set(names[need]) & self.ambiguous
-        if ambiguous:
-            from ..errors import scrub
-
-            listing = ", ".join(scrub(x, mask_digits=False) for x in sorted(ambiguous)[:5])
-            raise ConfigError(Errors.E554.format(func=self.func, n=len(ambiguous), listing=listing))
-        out[need] = self.by_id.reindex(names[need]).to_numpy(dtype=np.float64, na_value=np.nan)
         return out
 
 

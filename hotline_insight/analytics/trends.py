@@ -272,14 +272,9 @@ class _Series:
         out.last = top if last is None else max(int(last), out.first)
         n_periods = out.last - out.first + 1
         out.ordinals = np.arange(out.first, out.last + 1)
-        # the keys of every part, sorted as one series sorts its own (str order, dimension by dimension)
-        frames = [p.keys for p in parts]
-        every = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({d: [] for d in dims})
-        if len(every):
-            every = every.astype(str)
-            merged = every.drop_duplicates().sort_values(list(dims), kind="stable", ignore_index=True)
-        else:
-            merged = pd.DataFrame({d: np.array([], dtype=object) for d in dims}).astype(str)
+        # the keys of every part (str already), sorted as one series sorts its own (str order, dimension by dimension)
+        every = pd.concat([p.keys for p in parts], ignore_index=True)
+        merged = every.drop_duplicates().sort_values(list(dims), kind="stable", ignore_index=True)
         out.keys = merged
         index = pd.MultiIndex.from_frame(merged)
         n_keys = len(merged)
@@ -296,7 +291,7 @@ class _Series:
             out.total[offset : offset + width] += p.total[:width]
             if not len(p.keys):
                 continue
-            rows = index.get_indexer(pd.MultiIndex.from_frame(p.keys.astype(str)))
+            rows = index.get_indexer(pd.MultiIndex.from_frame(p.keys))
             for name in ("counts", "grievances", "customers"):
                 getattr(out, name)[rows, offset : offset + width] += getattr(p, name)[:, :width]
             if p.shared_customers is not None and len(p.shared_customers[0]):

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..analytics._store_series import GRIEVANCE_COLUMNS
+from ..analytics._store_series import GRIEVANCE_COLUMNS, with_meta
 from ..errors import ConfigError, Errors, HotlineError
 from ._quarter_data import FUNC, QuarterData, prepare, quarter_label
 from ._quarter_tables import (
@@ -577,7 +577,6 @@ class QuarterlyReport:
         from ..analysis import TOPIC_MODEL_DIR
         from ..analytics._frames import period_start
         from ..store.dataset import as_store
-        from ..store.schema import meta_from_ids
         from ._quarter_data import _check_timezone, parse_quarter, resolve_quarter
 
         target = as_store(store)
@@ -593,9 +592,7 @@ class QuarterlyReport:
                 end = period_start(parse_quarter(label) + 1, "quarter", tz)
         del created
         interactions = _read_until(target, "interactions", _STORE_INTERACTION_COLUMNS, end)
-        interactions["meta"] = pd.Series(
-            [meta_from_ids(v) for v in interactions.pop("meta_ids")], index=interactions.index, dtype=object
-        )
+        interactions = with_meta(interactions)
         grievances = _read_until(target, "grievances", _STORE_GRIEVANCE_COLUMNS, end)
         if isinstance(topics, str) and topics == "auto":
             topics = None

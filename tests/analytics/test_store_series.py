@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from store.store_helpers import grievances, interactions
 
 import hotline_insight as hi
-from hotline_insight.analytics._store_series import GRIEVANCE_COLUMNS, SKIPPED_CONTACT_COLUMNS, _with_meta
+from hotline_insight.analytics._store_series import GRIEVANCE_COLUMNS, SKIPPED_CONTACT_COLUMNS, with_meta
 from hotline_insight.store.schema import arrow_schema, quarter_of
 
 THEMES = ["fees", "outage", "waits"]
@@ -24,7 +24,7 @@ PRODUCTS = ["fibre", "hub"]
 def _rows(store: hi.Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The store's rows read whole, with the columns the partition path reads."""
     columns = [c for c in arrow_schema("interactions").names if c not in SKIPPED_CONTACT_COLUMNS]
-    contacts = _with_meta(store.read("interactions", columns=columns, lists="tuple"))
+    contacts = with_meta(store.read("interactions", columns=columns, lists="tuple").drop(columns=["quarter"]))
     found = store.read("grievances", columns=list(GRIEVANCE_COLUMNS), lists="tuple").drop(columns=["quarter"])
     return contacts, found
 
