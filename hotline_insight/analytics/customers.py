@@ -858,20 +858,32 @@ def known_customers(ctx: Context) -> pd.DataFrame:
     anonymous = contacts["is_anonymous"].to_numpy(dtype=bool)
     seen = pd.unique(contacts["customer"].to_numpy(dtype=object)[~anonymous])
     values = ctx.identities.values.set_index("customer_id")
-    found = {str(c) for c in seen if c is not None and c is not pd.NA and not str(c).startswith(_ANON)}
-    ids = sorted(found | set(values.index[values["in_table"]].tolist()))
+    ids = _identified([c for c in seen if c is not None and c is not pd.NA], values, include_silent=True)
     v = values.reindex(pd.Index(ids, dtype=object))
-    decile = np.full(len(ids), np.nan)
-    weighted = v["value_source"].astype("object").fillna("unweighted").to_numpy() != "unweighted"
-    if weighted.any():
-        decile[weighted] = _deciles(v["value"].to_numpy(dtype=np.float64, na_value=np.nan)[weighted])
     return pd.DataFrame(
         {
             "customer_id": pd.array(ids, dtype="string"),
             "segment": pd.array(v["segment"].to_numpy(), dtype="string"),
-            "is_top_decile": decile == 10,
+            "is_top_decile": _value_deciles(v) == 10,
         }
     )
+
+
+def _identified(units: Iterable[Any], values: pd.DataFrame, *, include_silent: bool) -> list[Any]:
+    """The identified units (anonymous ones left out), with the table's silent customers if asked, sorted."""
+    found = {u for u in units if not str(u).startswith(_ANON)}
+    if include_silent:
+        found |= set(values.index[values["in_table"]].tolist())
+    return sorted(found)
+
+
+def _value_deciles(values: pd.DataFrame) -> np.ndarray:
+    """The value decile (1-10) of each row of ``values`` (``value``, ``value_source``); NaN when unweighted."""
+    decile = np.full(len(values), np.nan)
+    weighted = values["value_source"].astype("object").fillna("unweighted").to_numpy() != "unweighted"
+    if weighted.any():
+        decile[weighted] = _deciles(values["value"].to_numpy(dtype=np.float64, na_value=np.nan)[weighted])
+    return decile
 
 
 def _customers_frame(ctx: Context, *, include_silent: bool) -> pd.DataFrame:
@@ -926,11 +938,7 @@ def _customers_frame(ctx: Context, *, include_silent: bool) -> pd.DataFrame:
     agg["channels"] = [channel_lists[c] for c in group_codes.tolist()]
     del channel_lists
     values = ident.values.set_index("customer_id")
-    identified_units = [u for u in agg.index if not str(u).startswith(_ANON)]
-    if include_silent:
-        identified_units = sorted(set(identified_units) | set(values.index[values["in_table"]].tolist()))
-    else:
-        identified_units = sorted(identified_units)
+    identified_units = _identified(agg.index, values, include_silent=include_silent)
     anon_units = sorted(u for u in agg.index if str(u).startswith(_ANON))
     order = identified_units + anon_units
     out = agg.reindex(order)
@@ -944,10 +952,7 @@ def _customers_frame(ctx: Context, *, include_silent: bool) -> pd.DataFrame:
     out["segment"] = pd.array(v["segment"].to_numpy(), dtype="string")
     out["value"] = v["value"].to_numpy(dtype=np.float64, na_value=np.nan)
     out["value_source"] = pd.array(v["value_source"].to_numpy(), dtype="string")
-    decile = np.full(len(out), np.nan)
-    weighted = (~is_anon) & (out["value_source"].fillna("unweighted").to_numpy() != "unweighted")
-    if weighted.any():
-        decile[weighted] = _deciles(out["value"].to_numpy()[weighted])
+    decile = _value_deciles(v)  # anonymous rows have no values: unweighted, no decile
     out["value_decile"] = pd.array(np.where(np.isnan(decile), np.nan, decile), dtype="Float64").astype(
         "Int64"
     )
