@@ -16,7 +16,15 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from ..analytics._frames import build_context, period_label, period_ordinals, period_start
+from ..analytics._frames import (
+    build_context,
+    combined_key,
+    count_distinct,
+    dense_codes,
+    period_label,
+    period_ordinals,
+    period_start,
+)
 from ..analytics.change import before_after
 from ..analytics.customers import known_customers
 from ..analytics.impact import satisfaction_impact
@@ -1042,11 +1050,13 @@ def _distinct_per_key(frame: pd.DataFrame, keys: list[str], column: str) -> dict
         return {}
     (a, a_names), (b, b_names), (v, _) = (pd.factorize(frame[c].astype("string")) for c in (*keys, column))
     ok = (a >= 0) & (b >= 0) & (v >= 0)
-    triples = np.unique(np.stack([a[ok], b[ok], v[ok]], axis=1), axis=0)
-    pairs, counts = np.unique(triples[:, :2], axis=0, return_counts=True)
+    key, decode = combined_key([a[ok], b[ok]], [len(a_names), len(b_names)])
+    present, at = dense_codes(key)
+    counts = count_distinct(at, v[ok], len(present))
+    first, second = decode(present)
     return {
         (str(a_names[i]), str(b_names[j])): int(n)
-        for (i, j), n in zip(pairs.tolist(), counts.tolist(), strict=True)
+        for i, j, n in zip(first.tolist(), second.tolist(), counts.tolist(), strict=True)
     }
 
 

@@ -624,3 +624,25 @@ def test_sample_report_holds_no_personal_data(sample_report: hi.QuarterlyReport,
             text = frame.astype(str).to_csv()
         found += [(name, n[:3]) for n in needles if n in text]
     assert found == []
+
+
+def test_distinct_values_per_target_pair() -> None:
+    """The recommendations' per-target counts: distinct ids per (kind, id), missing keys and values left out."""
+    from hotline_insight.report._quarter_tables import _distinct_per_key
+
+    frame = pd.DataFrame(
+        {
+            "kind": pd.array(
+                ["policy", "policy", "policy", "product", "product", None, "policy"], dtype="string"
+            ),
+            "id": pd.array(["p1", "p1", "p2", "p1", "p1", "p1", "p1"], dtype="string"),
+            "contact": pd.array(["a", "b", "a", "a", "a", "c", None], dtype="string"),
+        }
+    )
+    assert _distinct_per_key(frame, ["kind", "id"], "contact") == {
+        ("policy", "p1"): 2,
+        ("policy", "p2"): 1,
+        ("product", "p1"): 1,
+    }
+    assert _distinct_per_key(frame.iloc[:0], ["kind", "id"], "contact") == {}
+    assert _distinct_per_key(frame.iloc[5:6], ["kind", "id"], "contact") == {}
