@@ -389,6 +389,8 @@ class Context:
     cache: dict[Any, Any] = field(default_factory=dict)
     records: Any = None  # the Corpus (or list of Interactions) given, for what only records hold (turn text)
     has_holding_links: bool = False
+    n_holding_links: int = 0
+    """Grievances given products through their customer's holdings (:func:`attribute_holdings`)."""
 
     @property
     def data_start(self) -> pd.Timestamp | None:
@@ -610,6 +612,7 @@ def attribute_holdings(ctx: Context, catalog: Catalog) -> None:
     gf["product_methods"] = pd.Series(new_methods, dtype="object", index=gf.index)
     ctx.notes.append(f"{n_added} grievance(s) linked to products through the customer's holdings")
     ctx.has_holding_links = n_added > 0
+    ctx.n_holding_links = n_added
 
 
 # -- dimensions -----------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from ._frames import (
 )
 
 if TYPE_CHECKING:
+    from ..catalog import Catalog
     from ..store import Store
     from .customers import CustomerIdentities
     from .trends import _Series
@@ -123,7 +124,24 @@ class StoreSeries:
     """A store prepared for counting: customers resolved, every row's partition known.
 
     Built once per call of :func:`trends` (or :func:`emerging`, ...) on a
-    store; :meth:`series` then reads the partitions one at a time.
+    store, or once per quarterly report; :meth:`series` then reads the
+    partitions one at a time, and keeps each series it counts.
+
+    Args:
+        func: the calling function's name, for errors and warnings.
+        store: the store.
+        customers_table: a frame from :func:`~hotline_insight.read_customers`.
+        identities: a customer resolution to use (default: resolved here).
+        clock_offsets: per source format, how far its clock runs ahead.
+        resolve: resolves the contacts instead of :func:`resolve_customers`.
+        until: count only the data as of this time, the quarterly report's
+            way: contacts made before it (not undated ones), and grievances
+            of those contacts or of no contact at all with their own time
+            before it (see :meth:`_kept`).
+        catalog: products and policies: a grievance naming a policy but no
+            product gets its customer's holdings, as :func:`prepare_analysis` does.
+        keep_columns: interactions columns to keep in :attr:`kept` (with ``until``).
+        warn_orphans: whether counting warns of grievances of no contact (W304).
     """
 
     def __init__(
@@ -135,21 +153,52 @@ class StoreSeries:
         identities: CustomerIdentities | None,
         clock_offsets: Mapping[str, Any] | None,
         resolve: Callable[[pd.DataFrame], CustomerIdentities] | None = None,
+        until: pd.Timestamp | None = None,
+        catalog: Catalog | None = None,
+        keep_columns: tuple[str, ...] = (),
+        warn_orphans: bool = True,
     ) -> None:
         self.func = func
         self.store = store
         self.clock_offsets = clock_offsets
+        self.until = until
+        self.catalog = catalog
+        self.warn_orphans = warn_orphans
+        """Whether counting warns of grievances of no contact (W304); the report counts them itself."""
+        self._cache: dict[SeriesRequest, _Series] = {}
+        self.n_holding_links: int | None = None
+        """Grievances given products through their customer's holdings (after the first count, with a catalog)."""
         self._with_contacts = set(store.quarters("interactions"))
         self._with_grievances = set(store.quarters("grievances"))
         self.partitions = sorted(self._with_contacts | self._with_grievances, key=_quarter_key)
         if not self.partitions:
             raise ConfigError(Errors.E553.format(func=func, reason="the store holds no interactions"))
         # 1. every contact's key, time and partition (no grievance rows)
+        key_columns = KEY_COLUMNS if identities is None else KEY_COLUMNS[:3]
+        key_columns = tuple(dict.fromkeys((*key_columns, *keep_columns)))
         frames = []
+        every_id: list[np.ndarray] = []
+        self.n_undated_all = 0
+        """Contacts without a time (all of them: left out when ``until`` is given)."""
+        self.n_after_until = 0
+        """Contacts at or after ``until`` (left out)."""
+        self.last_in_data: pd.Timestamp | None = None
+        """The last dated contact of the whole store (even after ``until``)."""
         for i, quarter in enumerate(self.partitions):
-            part = self._read_contacts(quarter, KEY_COLUMNS if identities is None else KEY_COLUMNS[:3])
+            part = self._read_contacts(quarter, key_columns)
+            if until is not None:
+                every_id.append(part["id"].astype(str).to_numpy(dtype=object))
+                part = self._cut_contacts(part, until)
             frames.append(part.assign(_part=np.int32(i)))
         raw = pd.concat(frames, ignore_index=True)
+        if until is not None:
+            # the report's rule: a grievance counts when its contact does, or when no contact of any time
+            # has its id and its own time is before the cut
+            self._all_ids = pd.Index(np.unique(np.concatenate(every_id))) if every_id else pd.Index([])
+            self._kept_ids = pd.Index(raw["id"].astype(str).unique())
+            del every_id
+        self.kept = raw[list(keep_columns)].reset_index(drop=True) if keep_columns else None
+        """The ``keep_columns`` of the contacts kept (not those made of orphan grievances), in partition order."""
         contacts = as_contacts(raw, func)
         apply_clock_offsets(contacts, clock_offsets, func)
         part_of = raw["_part"].to_numpy(dtype=np.int64)
@@ -164,10 +213,25 @@ class StoreSeries:
         orphan_frames: list[pd.DataFrame] = []
         self.n_orphans = 0
         self.n_orphan_contacts = 0
+        self.n_orphans_kept = 0
+        """With ``until``: grievances no contact of the store has, counted by their own time."""
+        self.n_orphans_undated = 0
+        """With ``until``: grievances no contact has, left out for want of a time."""
+        with_grievance: list[np.ndarray] = []
         for i, quarter in enumerate(self.partitions):
             if quarter not in self._with_grievances:
                 continue
-            gf = self._read_grievances(quarter, ("interaction_id", "source_format"))
+            if until is None:
+                gf = self._read_grievances(quarter, ("interaction_id", "source_format"))
+            else:
+                gf = self.store.read(
+                    "grievances", quarter, columns=["interaction_id", "source_format", "created_at"]
+                )
+                kept, n_orphans, n_undated = self._kept(gf)
+                self.n_orphans_kept += n_orphans
+                self.n_orphans_undated += n_undated
+                gf = gf.loc[kept, ["interaction_id", "source_format"]].reset_index(drop=True)
+                with_grievance.append(pd.unique(gf["interaction_id"].astype(str).to_numpy(dtype=object)))
             found = _join(gf, contacts, func)
             orphan = found < 0
             target = np.where(orphan, i, part_of[np.maximum(found, 0)]).astype(np.int64)
@@ -185,6 +249,11 @@ class StoreSeries:
                 for t in np.unique(target[away]).tolist():
                     self.moved.setdefault(int(t), []).append((i, away[target[away] == t]))
             del gf, found, target
+        self.grievance_ids = (
+            pd.Index(np.unique(np.concatenate(with_grievance))) if with_grievance else pd.Index([])
+        )
+        """The ids (str) of the interactions with a grievance counted (only with ``until``)."""
+        del with_grievance
         if orphan_frames:
             added = _contacts_from_grievances(
                 as_grievances(pd.concat(orphan_frames, ignore_index=True), func)
@@ -206,12 +275,60 @@ class StoreSeries:
                 else resolve_customers(contacts, customers_table=customers_table, func=func)
             )
         self.identities = identities
+        self._customer: np.ndarray | None = None
+        if until is not None:
+            # each contact's customer code (-1: anonymous), for where a repeat-contact episode can start
+            identities.attach(contacts)
+            codes, _ = pd.factorize(contacts["customer"].astype("object").to_numpy())
+            self._customer = np.where(contacts["is_anonymous"].to_numpy(dtype=bool), -1, codes).astype(
+                np.int64
+            )
         self.created = pd.Series(contacts["created_at"].array)
         self.part_of = part_of
         self.n_undated = int(self.created.isna().sum())
         stamps = self.created.dropna()
         self.data_start = stamps.min() if len(stamps) else None
         self.data_end = stamps.max() if len(stamps) else None
+
+    def episode_floor(self, at: pd.Timestamp, transfer: pd.Timedelta) -> pd.Timestamp:
+        """The start of the earliest repeat-contact episode still under way at ``at`` (or ``at``).
+
+        An episode is one customer's contacts less than ``transfer`` apart (as
+        :func:`~hotline_insight.repeat_contacts` forms them). Its contacts from
+        this time on are all a judgement from ``at`` on can depend on. Needs ``until``.
+        """
+        if self._customer is None:
+            raise RuntimeError("episode_floor needs a StoreSeries made with until=")
+        stamps = self.created.to_numpy(dtype="datetime64[ns]")
+        ok = (self._customer >= 0) & ~np.isnat(stamps)
+        at_ns = stamps[ok].astype(np.int64)
+        cust = self._customer[ok]
+        order = np.lexsort((at_ns, cust))
+        at_ns, cust = at_ns[order], cust[order]
+        if not len(at_ns):
+            return at
+        starts = np.ones(len(at_ns), dtype=bool)
+        starts[1:] = (cust[1:] != cust[:-1]) | (np.diff(at_ns) > transfer.value)
+        first = np.flatnonzero(starts)
+        last = np.r_[first[1:], len(at_ns)] - 1
+        ep_start, ep_end = at_ns[first], at_ns[last]
+        running = (ep_end >= at.value) & (ep_start < at.value)
+        if not running.any():
+            return at
+        return pd.Timestamp(int(ep_start[running].min()), tz="UTC")
+
+    def partitions_between(self, start: pd.Timestamp | None, end: pd.Timestamp | None) -> list[int]:
+        """The partitions (positions in :attr:`partitions`) holding a contact made in ``[start, end)``.
+
+        Found from the contacts' times, not the partitions' names: a store
+        written by hand can hold a contact in another quarter's partition.
+        """
+        inside = self.created.notna().to_numpy()
+        if start is not None:
+            inside = inside & (self.created >= start).fillna(False).to_numpy(dtype=bool)
+        if end is not None:
+            inside = inside & (self.created < end).fillna(False).to_numpy(dtype=bool)
+        return [int(i) for i in np.unique(self.part_of[inside])]
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -224,9 +341,43 @@ class StoreSeries:
         frame = self.store.read("interactions", quarter, columns=list(columns), lists="tuple")
         return with_meta(frame.drop(columns=["quarter"]))
 
+    def _cut_contacts(self, part: pd.DataFrame, until: pd.Timestamp) -> pd.DataFrame:
+        """A partition's contacts made before ``until`` (undated ones and later ones counted, then dropped)."""
+        created = part["created_at"]
+        dated = created.notna().to_numpy()
+        later = dated & (created >= until).fillna(False).to_numpy(dtype=bool)
+        self.n_undated_all += int((~dated).sum())
+        self.n_after_until += int(later.sum())
+        if dated.any():
+            last = created[dated].max()
+            self.last_in_data = last if self.last_in_data is None else max(self.last_in_data, last)
+        return part.loc[dated & ~later].reset_index(drop=True)
+
     def _read_grievances(self, quarter: str, columns: tuple[str, ...]) -> pd.DataFrame:
-        frame = self.store.read("grievances", quarter, columns=list(columns), lists="tuple")
-        return frame.drop(columns=["quarter"], errors="ignore")
+        """A partition's grievances (``columns``); with ``until``, only those counted (see :meth:`_kept`)."""
+        if self.until is None:
+            frame = self.store.read("grievances", quarter, columns=list(columns), lists="tuple")
+            return frame.drop(columns=["quarter"], errors="ignore")
+        read = list(dict.fromkeys((*columns, "interaction_id", "created_at")))
+        frame = self.store.read("grievances", quarter, columns=read, lists="tuple")
+        kept, _, _ = self._kept(frame)
+        return frame.loc[kept, list(columns)].reset_index(drop=True)
+
+    def _kept(self, frame: pd.DataFrame) -> tuple[np.ndarray, int, int]:
+        """(grievances counted, of which orphans, orphans left out for want of a time) with ``until``.
+
+        The quarterly report's rule: a grievance counts when a contact kept
+        has its interaction id, or when no contact of the store (of any time)
+        has it and its own time is before ``until``.
+        """
+        ids = frame["interaction_id"].astype(str)
+        in_kept = ids.isin(self._kept_ids).to_numpy()
+        orphan = ~ids.isin(self._all_ids).to_numpy()
+        created = frame["created_at"]
+        dated = created.notna().to_numpy()
+        before = dated & (created < self.until).fillna(False).to_numpy(dtype=bool)
+        orphan_kept = orphan & before
+        return in_kept | orphan_kept, int(orphan_kept.sum()), int((orphan & ~dated).sum())
 
     def _grievances_of(self, i: int, columns: tuple[str, ...] = GRIEVANCE_COLUMNS) -> pd.DataFrame:
         """Partition ``i``'s grievances, with those stored elsewhere that belong to its interactions."""
@@ -267,15 +418,40 @@ class StoreSeries:
         """The :class:`~hotline_insight.analytics.trends._Series` of the whole store."""
         return self.series_many([SeriesRequest(dims, freq, exposure, timezone, until, last)])[0]
 
-    def series_many(self, requests: Sequence[SeriesRequest]) -> list[_Series]:
+    def series_many(
+        self,
+        requests: Sequence[SeriesRequest],
+        *,
+        visit: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None,
+        visit_columns: tuple[str, ...] = (),
+    ) -> list[_Series]:
         """Several series in one pass: each partition is read once, with the columns every request needs.
 
         The same series, one per request in order, as :meth:`series` gives for
-        each on its own.
+        each on its own. A series counted before is not counted again.
+
+        Args:
+            requests: the series.
+            visit: called with each partition's contacts and grievances as
+                they are counted (the grievances of its interactions, those
+                stored elsewhere included), for other sums over the store.
+            visit_columns: grievances columns ``visit`` reads beside the counted ones.
         """
+        todo = list(dict.fromkeys(r for r in requests if r not in self._cache))
+        if todo or visit is not None:
+            for request, found in zip(todo, self._count(todo, visit, visit_columns), strict=True):
+                self._cache[request] = found
+        return [self._cache[r] for r in requests]
+
+    def _count(
+        self,
+        requests: Sequence[SeriesRequest],
+        visit: Callable[[pd.DataFrame, pd.DataFrame], None] | None,
+        visit_columns: tuple[str, ...],
+    ) -> list[_Series]:
         from .trends import _Series
 
-        if self.n_orphans:
+        if self.n_orphans and self.warn_orphans:
             warn(
                 Warnings.W304.format(func=self.func, n=self.n_orphans, n_contacts=self.n_orphan_contacts),
                 stacklevel=4,
@@ -302,12 +478,16 @@ class StoreSeries:
         grievance_columns = (*_BASE_GRIEVANCE_COLUMNS, *(LIST_DIMS[d] for d in dims_asked if d in LIST_DIMS))
         if "topic" in dims_asked:
             grievance_columns += ("topic",)
+        if self.catalog is not None:  # holdings links read the products, policies and product links
+            grievance_columns += ("products", "policies", "product_methods")
+        grievance_columns = tuple(dict.fromkeys((*grievance_columns, *visit_columns)))
         grievance_level = all(d in LIST_DIMS or d == "topic" for d in dims_asked)
         contact_columns = _BASE_CONTACT_COLUMNS if grievance_level else None
         parts: list[list[_Series]] = [[] for _ in requests]
+        n_links = 0
         for i in range(len(self.partitions)):
             here = [k for k in range(len(requests)) if (dated[k] & (self.part_of == i)).any()]
-            if not here:
+            if not here and (visit is None or not (self.part_of == i).any()):
                 continue  # nothing dated here (the unknown partition): only the warnings above
             contacts = self._read_contacts(self.partitions[i], contact_columns)
             grievances = self._grievances_of(i, grievance_columns)
@@ -320,13 +500,19 @@ class StoreSeries:
                     corpus=contacts,
                     identities=self.identities,
                     clock_offsets=self.clock_offsets,
+                    catalog=self.catalog,
                 )
+                n_links += ctx.n_holding_links
+                if visit is not None:
+                    visit(contacts, grievances)
                 for k in here:
                     r = requests[k]
                     parts[k].append(
                         _Series(ctx, r.dims, r.freq, r.exposure, r.timezone, until=r.until, shared=shared[k])
                     )
             del ctx, contacts, grievances
+        if self.catalog is not None:
+            self.n_holding_links = n_links
         out: list[_Series] = []
         for request, found in zip(requests, parts, strict=True):
             if not found:

@@ -856,8 +856,19 @@ def known_customers(ctx: Context) -> pd.DataFrame:
     """
     contacts = ctx.contacts
     anonymous = contacts["is_anonymous"].to_numpy(dtype=bool)
-    seen = pd.unique(contacts["customer"].to_numpy(dtype=object)[~anonymous])
-    values = ctx.identities.values.set_index("customer_id")
+    return _known(contacts["customer"].to_numpy(dtype=object)[~anonymous], ctx.identities)
+
+
+def known_customers_of(identities: CustomerIdentities) -> pd.DataFrame:
+    """:func:`known_customers` of every contact the identities were resolved from (no context needed)."""
+    contacts = identities.contacts
+    anonymous = contacts["is_anonymous"].to_numpy(dtype=bool)
+    return _known(contacts["customer_id"].to_numpy(dtype=object)[~anonymous], identities)
+
+
+def _known(customers: np.ndarray, identities: CustomerIdentities) -> pd.DataFrame:
+    seen = pd.unique(customers)
+    values = identities.values.set_index("customer_id")
     ids = _identified([c for c in seen if c is not None and c is not pd.NA], values, include_silent=True)
     v = values.reindex(pd.Index(ids, dtype=object))
     return pd.DataFrame(

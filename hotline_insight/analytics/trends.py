@@ -426,9 +426,16 @@ def _source(
     identities: Any,
     clock_offsets: Any,
 ) -> Context | StoreSeries:
-    """What to count: an analytics context of rows, or a store read one partition at a time."""
-    from ..store import Store
+    """What to count: an analytics context of rows, or a store read one partition at a time.
 
+    A :class:`~hotline_insight.analytics._store_series.StoreSeries` (the
+    quarterly report's, with its series counted in one pass) is used as it is.
+    """
+    from ..store import Store
+    from ._store_series import StoreSeries
+
+    if isinstance(grievances, StoreSeries):
+        return grievances
     if not isinstance(grievances, Store):
         return build_context(
             func,
@@ -447,8 +454,6 @@ def _source(
                 value=type(corpus).__name__,
             )
         )
-    from ._store_series import StoreSeries
-
     return StoreSeries(
         func, grievances, customers_table=customers_table, identities=identities, clock_offsets=clock_offsets
     )
