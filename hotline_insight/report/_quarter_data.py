@@ -29,10 +29,12 @@ from ..analytics._frames import check_timezone, period_label, period_ordinals, p
 from ..errors import ConfigError, Errors, HotlineWarning, Warnings, scrub, warn
 
 if TYPE_CHECKING:
+    from ..analytics._store_series import StoreSeries
     from ..analytics.customers import CustomerIdentities
     from ..analytics.prepare import PreparedAnalysis
     from ..catalog import Catalog
     from ..themes import Taxonomy
+    from ._quarter_store import StoreHistory
 
 __all__ = ["FUNC", "PreviousFigures", "QuarterData", "parse_quarter", "prepare"]
 
@@ -102,8 +104,11 @@ class QuarterData:
     grievances: pd.DataFrame
     """Their grievances, with ``quarter``, ``customer``, ``value``, ``target_kind``, ``target_id``,
     ``target_method`` (how the target link was made) and ``topic``."""
-    hist: PreparedAnalysis
-    """The analytics context of all the data up to ``end``."""
+    hist: PreparedAnalysis | StoreSeries
+    """The analytics context of all the data up to ``end`` (from a store: counted partition by partition)."""
+    recent: PreparedAnalysis
+    """The analytics context of the rows read whole: ``hist`` itself, or (from a store) the rows from
+    the history's ``window_start`` on."""
     cur: PreparedAnalysis
     """The analytics context of the reported quarter alone (same customer resolution)."""
     identities: CustomerIdentities
@@ -120,6 +125,13 @@ class QuarterData:
     previous: PreviousFigures | None
     store_quarters: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    history: StoreHistory | None = None
+    """From a store: the sums over all its data; ``contacts`` and ``grievances`` then hold the window only."""
+
+    @property
+    def counted(self) -> Any:
+        """``hist`` as the analytics functions take it: a StoreSeries passes where they take a Store."""
+        return self.hist
 
     @property
     def label(self) -> str:
@@ -330,9 +342,7 @@ def _topics_input(topics: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame | None
                 value=type(topics).__name__,
             )
         )
-    numbers = np.asarray(carried.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
-    cleaned = np.where(np.isnan(numbers) | (numbers < 0), np.nan, numbers)
-    frame["topic"] = pd.Series(cleaned, index=frame.index, dtype="Float64").astype("Int64")
+    frame["topic"] = clean_topics(carried).array  # by position: ``carried`` may come with its own index
     if info is not None:
         info = info.assign(topic=info["topic"].astype("int64")).sort_values("topic", ignore_index=True)
         known = set(info["topic"].tolist())
@@ -341,6 +351,13 @@ def _topics_input(topics: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame | None
         if unknown:
             raise ConfigError(Errors.E1025.format(value=unknown[0], high=max(known) if known else -1))
     return info, has_own and bool(frame["topic"].notna().any())
+
+
+def clean_topics(topic: pd.Series) -> pd.Series:
+    """Topic ids as the report holds them: Int64, outliers (< 0) and non-numbers missing."""
+    numbers = pd.to_numeric(topic, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    cleaned = np.where(np.isnan(numbers) | (numbers < 0), np.nan, numbers)
+    return pd.Series(cleaned, index=topic.index, dtype="Float64").astype("Int64")
 
 
 # ---------------------------------------------------------------------------
@@ -508,26 +525,10 @@ def _target(
     return None, None, None
 
 
-def prepare(
-    corpus: Any,
-    grievances: Any,
-    *,
-    topics: Any,
-    quarter: str | None,
-    previous: Any,
-    catalog: Catalog | None,
-    customers_table: pd.DataFrame | None,
-    taxonomy: Taxonomy | None,
-    timezone: str | None,
-    parse_report: Any,
-    redactions: Mapping[str, int] | None,
-) -> QuarterData:
-    """Normalise, cut at the quarter's end and join the inputs of a quarterly report."""
-    from ..analytics.prepare import prepare_analysis
+def check_inputs(customers_table: Any, catalog: Any) -> None:
+    """E1020 for a customers table that is no DataFrame or a catalog that is no Catalog."""
     from ..catalog import Catalog
-    from ..themes import Taxonomy as _Taxonomy
 
-    tz = _check_timezone(timezone)
     if customers_table is not None and not isinstance(customers_table, pd.DataFrame):
         raise ConfigError(
             Errors.E1020.format(
@@ -543,9 +544,46 @@ def prepare(
                 name="catalog", func=FUNC, expected="a Catalog or None", value=type(catalog).__name__
             )
         )
+
+
+def prepare(
+    corpus: Any,
+    grievances: Any,
+    *,
+    topics: Any,
+    quarter: str | None,
+    previous: Any,
+    catalog: Catalog | None,
+    customers_table: pd.DataFrame | None,
+    taxonomy: Taxonomy | None,
+    timezone: str | None,
+    parse_report: Any,
+    redactions: Mapping[str, int] | None,
+    history: StoreHistory | None = None,
+) -> QuarterData:
+    """Normalise, cut at the quarter's end and join the inputs of a quarterly report.
+
+    With ``history`` (from a store), ``corpus`` and ``grievances`` are the
+    rows of its window, already cut at the quarter's end, and what concerns
+    all the data comes from the history's sums.
+    """
+    from ..analytics.prepare import prepare_analysis
+    from ..themes import Taxonomy as _Taxonomy
+
+    tz = _check_timezone(timezone)
+    check_inputs(customers_table, catalog)
     contacts, summary = _contacts_input(corpus)
     gframe, own_redactions = _grievances_input(grievances)
     topic_info, has_topics = _topics_input(topics, gframe)
+    if history is not None:
+        has_topics = has_topics or bool(history.topic_sizes)
+        if topic_info is not None:
+            unknown = sorted(set(history.topic_sizes) - set(topic_info["topic"].tolist()))
+            if unknown:
+                known = topic_info["topic"]
+                raise ConfigError(
+                    Errors.E1025.format(value=unknown[0], high=int(known.max()) if len(known) else -1)
+                )
     previous_figures, store = _previous_input(previous)
     if parse_report is not None:
         summary = _parse_summary(parse_report)
@@ -555,7 +593,12 @@ def prepare(
     if created.isna().all():
         raise ConfigError(Errors.E1024.format(n=len(contacts)))
     ordinals = period_ordinals(created, "quarter", tz)
-    q = _choose_quarter(quarter, ordinals, created, tz)
+    if history is not None:
+        # whether the quarter is complete is judged by all the data, not the window
+        every = pd.concat([created, pd.Series([history.last_in_data])], ignore_index=True)
+        q = _choose_quarter(quarter, period_ordinals(every, "quarter", tz), every, tz)
+    else:
+        q = _choose_quarter(quarter, ordinals, created, tz)
     store_quarters: list[str] = []
     if store is not None:
         contacts, gframe, store_quarters = _history_from_store(store, contacts, gframe, q)
@@ -573,33 +616,45 @@ def prepare(
     start = period_start(q, "quarter", tz)
     end = period_start(q + 1, "quarter", tz)
     dated = ordinals >= 0
-    n_undated = int((~dated).sum())
+    n_undated = int((~dated).sum()) if history is None else history.n_undated
     if n_undated:
         warn(Warnings.W404.format(n=n_undated), HotlineWarning, stacklevel=4)
     keep = dated & (ordinals <= q)
-    n_after_end = int((dated & (ordinals > q)).sum())
-    last_in_data = created[dated].max()
+    n_after_end = int((dated & (ordinals > q)).sum()) if history is None else history.n_after_end
+    last_in_data = created[dated].max() if history is None else history.last_in_data
     kept = contacts.loc[keep].reset_index(drop=True)
     kept["quarter"] = ordinals[keep]
 
     # grievances: those of the kept contacts; those of no contact by their own date
-    all_ids = set(contacts["id"].astype(str).tolist())
-    kept_ids = pd.Index(kept["id"].astype(str).unique())
-    g_ids = gframe["interaction_id"].astype(str)
-    in_kept = g_ids.isin(kept_ids).to_numpy()
-    orphan = ~g_ids.isin(all_ids).to_numpy()
-    own_q = period_ordinals(pd.to_datetime(gframe["created_at"], utc=True), "quarter", tz)
-    orphan_kept = orphan & (own_q >= 0) & (own_q <= q)
-    n_orphan_undated = int((orphan & (own_q < 0)).sum())
+    if history is None:
+        all_ids = set(contacts["id"].astype(str).tolist())
+        kept_ids = pd.Index(kept["id"].astype(str).unique())
+        g_ids = gframe["interaction_id"].astype(str)
+        in_kept = g_ids.isin(kept_ids).to_numpy()
+        orphan = ~g_ids.isin(all_ids).to_numpy()
+        own_q = period_ordinals(pd.to_datetime(gframe["created_at"], utc=True), "quarter", tz)
+        orphan_kept = orphan & (own_q >= 0) & (own_q <= q)
+        n_orphan_grievances = int(orphan_kept.sum())
+        n_orphan_undated = int((orphan & (own_q < 0)).sum())
+        gkept = gframe.loc[in_kept | orphan_kept].reset_index(drop=True)
+    else:  # the store's rows were chosen by the same rule
+        n_orphan_grievances = history.n_orphan_grievances
+        n_orphan_undated = history.n_orphan_undated
+        gkept = gframe.reset_index(drop=True)
     if n_orphan_undated:
         warn(Warnings.W403.format(n=n_orphan_undated), HotlineWarning, stacklevel=4)
-    gkept = gframe.loc[in_kept | orphan_kept].reset_index(drop=True)
 
     with warnings.catch_warnings():
         # grievances of no contact are counted in the data-quality appendix (n_orphan_grievances)
         warnings.filterwarnings("ignore", message=r"\[W304\]", category=HotlineWarning)
-        hist = prepare_analysis(kept, gkept, customers_table, catalog=catalog)
-        identities = hist.identities
+        hist: PreparedAnalysis | StoreSeries
+        if history is None:
+            recent = hist = prepare_analysis(kept, gkept, customers_table, catalog=catalog)
+            identities = recent.identities
+        else:
+            hist = history.series
+            identities = hist.identities
+            recent = prepare_analysis(kept, gkept, customers_table, identities=identities, catalog=catalog)
         in_q = kept["quarter"].to_numpy() == q
         cur_contacts = kept.loc[in_q].reset_index(drop=True)
         g_local = _grievance_quarters(gkept, kept, tz)
@@ -653,13 +708,14 @@ def prepare(
         timezone=tz,
         start=start,
         end=end,
-        first_quarter=int(kept["quarter"].min()),
-        data_start=kept["created_at"].min(),
-        data_end=kept["created_at"].max(),
+        first_quarter=int(kept["quarter"].min()) if history is None else history.first_quarter,
+        data_start=kept["created_at"].min() if history is None else history.data_start,
+        data_end=kept["created_at"].max() if history is None else history.data_end,
         last_in_data=last_in_data,
         contacts=kept,
         grievances=gkept,
         hist=hist,
+        recent=recent,
         cur=cur,
         identities=identities,
         catalog=catalog,
@@ -670,10 +726,11 @@ def prepare(
         redactions=redaction_counts,
         n_undated=n_undated,
         n_after_end=n_after_end,
-        n_orphan_grievances=int(orphan_kept.sum()),
+        n_orphan_grievances=n_orphan_grievances,
         previous=previous_figures,
         store_quarters=store_quarters,
-        notes=list(hist.notes),
+        notes=list(recent.notes) if history is None else list(history.notes),
+        history=history,
     )
 
 

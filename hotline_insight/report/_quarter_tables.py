@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from ..analytics._frames import (
-    build_context,
     combined_key,
     count_distinct,
     dense_codes,
@@ -25,8 +24,9 @@ from ..analytics._frames import (
     period_ordinals,
     period_start,
 )
+from ..analytics._store_series import SeriesRequest
 from ..analytics.change import before_after
-from ..analytics.customers import known_customers
+from ..analytics.customers import known_customers_of
 from ..analytics.impact import satisfaction_impact
 from ..analytics.links import link
 from ..analytics.rank import rank_grievances
@@ -35,7 +35,7 @@ from ..analytics.stats import two_by_two_test, welch_difference, wilson_interval
 from ..analytics.trends import early_warnings as find_early_warnings
 from ..analytics.trends import emerging as find_emerging
 from ..analytics.trends import trends
-from ._quarter_data import FUNC, LINK_STRENGTH, QuarterData, quarter_label
+from ._quarter_data import LINK_STRENGTH, QuarterData, quarter_label
 
 __all__ = ["Settings", "Tables", "compute_tables", "typed"]
 
@@ -135,7 +135,7 @@ def _rep(data: QuarterData, settings: Settings, q: int) -> pd.DataFrame:
     """The repeat contacts that started in quarter ``q``, judged against the whole history."""
     since = period_start(q, "quarter", data.timezone)
     until = period_start(q + 1, "quarter", data.timezone) if q < data.quarter else None
-    rep = repeat_contacts(data.hist, window=settings.window, since=since, until=until)
+    rep = repeat_contacts(data.recent, window=settings.window, since=since, until=until)
     quarter = period_ordinals(rep["started_at"], "quarter", data.timezone)
     # the columns the report reads: the rest (the legs' id lists above all) held 531 MB at 1M
     out: pd.DataFrame = rep.loc[quarter == q, list(_REP_COLUMNS)].assign(quarter=q)
@@ -157,7 +157,7 @@ _REP_COLUMNS = (
 
 def _quarter_counts(data: QuarterData, dim: str) -> pd.DataFrame:
     """Contacts per value and quarter (all quarters shown), as value x quarter-label columns."""
-    trend = trends(data.hist, dim, "quarter", timezone=data.timezone, confidence=0.95)
+    trend = trends(data.counted, dim, "quarter", timezone=data.timezone, confidence=0.95)
     return trend
 
 
@@ -512,8 +512,13 @@ _DIM_LABEL = {"theme": "theme", "product": "product", "policy": "policy", "topic
 
 
 def _emerging_dims(data: QuarterData) -> list[tuple[str, ...]]:
+    return _dims_watched(has_topics=data.has_topics)
+
+
+def _dims_watched(*, has_topics: bool) -> list[tuple[str, ...]]:
+    """The dimensions whose emerging issues and early warnings the report lists."""
     dims: list[tuple[str, ...]] = [("theme",), ("product",), ("policy",), ("product", "theme")]
-    if data.has_topics:
+    if has_topics:
         dims.append(("topic",))
     return dims
 
@@ -532,7 +537,7 @@ def emerging(t: Tables) -> pd.DataFrame:
     n_history = data.quarter - data.first_quarter
     for dims in _emerging_dims(data):
         em = find_emerging(
-            data.hist,
+            data.counted,
             dims,
             "quarter",
             as_of=data.label,
@@ -590,7 +595,7 @@ def early_warnings(t: Tables) -> pd.DataFrame:
     rows = []
     for dims in _emerging_dims(data):
         ew = find_early_warnings(
-            data.hist,
+            data.counted,
             dims,
             "month",
             timezone=data.timezone,
@@ -648,7 +653,7 @@ def monthly_counts(t: Tables, dims: tuple[str, ...]) -> pd.DataFrame:
     """Contacts per value and month over the whole history (cached per dimension tuple)."""
     key = "|".join(dims)
     if key not in t.monthly:
-        t.monthly[key] = trends(t.data.hist, dims, "month", timezone=t.data.timezone)
+        t.monthly[key] = trends(t.data.counted, dims, "month", timezone=t.data.timezone)
     return t.monthly[key]
 
 
@@ -672,7 +677,7 @@ def changes(t: Tables) -> pd.DataFrame:
             try:
                 frames.append(
                     before_after(
-                        data.hist,
+                        data.counted,
                         f"policy:{policy.id}",
                         catalog=catalog,
                         timezone=data.timezone,
@@ -689,7 +694,7 @@ def changes(t: Tables) -> pd.DataFrame:
                 if day is None or not start < _local_midnight(day, data.timezone) <= end:
                     continue
                 found = before_after(
-                    data.hist,
+                    data.counted,
                     f"product:{product.id}",
                     at=day.isoformat(),
                     timezone=data.timezone,
@@ -753,12 +758,17 @@ def topics(t: Tables) -> pd.DataFrame:
         in_prev = mine[mine["quarter"] == data.quarter - 1]
         if not len(in_q):
             continue
-        counts: dict[str, int] = {}
-        for themes in mine["themes"].to_numpy(dtype=object):
-            for theme in dict.fromkeys(_as_list(themes)):
-                counts[theme] = counts.get(theme, 0) + 1
+        if data.history is None:
+            n_all = len(mine)
+            counts: dict[str, int] = {}
+            for themes in mine["themes"].to_numpy(dtype=object):
+                for theme in dict.fromkeys(_as_list(themes)):
+                    counts[theme] = counts.get(theme, 0) + 1
+        else:  # all of time, summed partition by partition
+            n_all = data.history.topic_sizes[t_id]
+            counts = data.history.topic_themes[t_id]
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else (None, 0)
-        share = top[1] / len(mine)
+        share = top[1] / n_all
         phrases: list[str] = []
         label = None
         if info is not None and t_id in info.index:
@@ -774,7 +784,7 @@ def topics(t: Tables) -> pd.DataFrame:
                 "n_grievances": len(in_q),
                 "n_contacts": in_q["interaction_id"].nunique(),
                 "prev_contacts": in_prev["interaction_id"].nunique(),
-                "n_grievances_all": len(mine),
+                "n_grievances_all": n_all,
                 "top_theme": top[0],
                 "top_theme_name": data.name("theme", top[0]) if top[0] else None,
                 "top_theme_share": share,
@@ -816,7 +826,7 @@ def _as_list(value: Any) -> list[Any]:
 def value_groups(t: Tables) -> pd.DataFrame:
     data, s = t.data, t.settings
     # the identified customers' ids, segments and top-decile flags (the customers table's, without the rest)
-    known = known_customers(build_context(FUNC, data.hist))
+    known = known_customers_of(data.identities)
     q = data.quarter
     contacts = data.contacts[(data.contacts["quarter"] == q) & data.contacts["customer"].notna()]
     g = data.grievances.loc[
@@ -1308,6 +1318,18 @@ def coverage(t: Tables) -> pd.DataFrame:
 def by_channel(t: Tables) -> pd.DataFrame:
     """Contacts with a grievance per quarter and channel (for the headline chart)."""
     data = t.data
+    if data.history is not None:  # counted over the whole store
+        counts = data.history.channel_counts
+        counts = counts[counts["quarter"].isin(data.quarters)]
+        out = pd.DataFrame(
+            {
+                "period": [quarter_label(int(x)) for x in counts["quarter"]],
+                "channel": counts["channel"].to_numpy(),
+                "n_contacts": counts["n_contacts"].to_numpy(),
+                "n_complaint_contacts": counts["n_complaint_contacts"].to_numpy(),
+            }
+        )
+        return out.sort_values(["period", "channel"], ignore_index=True)
     g_ids = set(data.grievances["interaction_id"].astype(str))
     c = data.contacts[data.contacts["quarter"].isin(data.quarters)]
     frame = pd.DataFrame(
@@ -1361,6 +1383,24 @@ def compute_tables(data: QuarterData, settings: Settings, *, links: pd.DataFrame
     if links is not None:
         t.frames["links"] = links
     return t
+
+
+def series_requests(quarter: int, timezone: str, *, has_topics: bool) -> list[SeriesRequest]:
+    """Every series the tables count from ``data.hist`` (from a store, counted in one pass beforehand).
+
+    The same requests as the calls above make: quarterly trends of the
+    ranked dimensions, the emerging issues as of the quarter, the monthly
+    series of the early warnings, the charts and the before/after tests.
+    A series missing here is still counted when asked for, at the cost of
+    another pass over the store.
+    """
+    tz = timezone
+    until = period_start(quarter + 1, "quarter", tz)
+    out = [SeriesRequest((dim,), "quarter", "contacts", tz) for dim in ("theme", "policy", "product")]
+    for dims in _dims_watched(has_topics=has_topics):
+        out.append(SeriesRequest(dims, "quarter", "contacts", tz, until, quarter))
+        out.append(SeriesRequest(dims, "month", "contacts", tz))
+    return out
 
 
 def _catalog_ids(data: QuarterData, kind: str) -> list[str]:

@@ -56,6 +56,7 @@ import pandas as pd
 from ..analytics._store_series import GRIEVANCE_COLUMNS, with_meta
 from ..errors import ConfigError, Errors, HotlineError
 from ._quarter_data import FUNC, QuarterData, prepare, quarter_label
+from ._quarter_store import StoreSource, change_candidates
 from ._quarter_tables import (
     Settings,
     Tables,
@@ -322,6 +323,10 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
 _FORMAT_PCT0 = "percent:0"
 
 
+_WINDOW = "7D"
+"""How soon a contact about the same problem is a repeat, by default."""
+
+
 class QuarterlyReport:
     """A quarterly insight report: the document (:attr:`report`) and the tables behind it (:attr:`tables`).
 
@@ -417,7 +422,7 @@ class QuarterlyReport:
         redactions: Mapping[str, int] | None = None,
         company: str | None = None,
         generated_at: dt.datetime | None = None,
-        window: str = "7D",
+        window: str = _WINDOW,
         confidence: float = 0.95,
         alpha: float = 0.05,
         min_contacts: int = 5,
@@ -509,6 +514,22 @@ class QuarterlyReport:
                     value=type(generated_at).__name__,
                 )
             )
+        history = None
+        if isinstance(corpus, StoreSource):  # from_store: a window of rows, and sums of all the data
+            from ._quarter_data import _check_timezone
+
+            if quarter is None or grievances is not None:
+                raise ValueError("a StoreSource comes from from_store(), with the quarter and no grievances")
+            corpus, grievances, history = corpus.open(
+                quarter,
+                _check_timezone(timezone),
+                window=window,
+                catalog=catalog,
+                customers_table=customers_table,
+                contact_columns=_STORE_INTERACTION_COLUMNS,
+                grievance_columns=_STORE_GRIEVANCE_COLUMNS,
+                func=FUNC,
+            )
         data = prepare(
             corpus,
             grievances,
@@ -521,8 +542,11 @@ class QuarterlyReport:
             timezone=timezone,
             parse_report=parse_report,
             redactions=redactions,
+            history=history,
         )
         tables = compute_tables(data, settings, links=links)
+        if history is not None and len(tables.frames["changes"]):
+            _add_change_candidates(data, tables.frames["changes"])
         tables.frames = {
             name: typed(frame, TABLES[name]) if name in TABLES else frame
             for name, frame in tables.frames.items()
@@ -546,16 +570,20 @@ class QuarterlyReport:
         quarter: str | None = None,
         *,
         topics: Any = "auto",
+        rows: Literal["auto", "window", "all"] = "auto",
         **options: Any,
     ) -> QuarterlyReport:
         """Build the report of one quarter from a :class:`~hotline_insight.Store`'s tables.
 
-        Reads the interactions and grievances made up to the end of the
-        report's quarter in the company's calendar (the columns the report
-        uses: no subjects, no intensity cues), and only the ids and times of
-        later interactions (the data-quality appendix counts them), so the
-        previous quarter, the trends and the baselines come from the store
-        without re-processing anything, and later quarters cost little.
+        With ``rows="window"``, reads whole only the rows of the reported
+        quarter and the one before it (from the previous quarter's start,
+        less the repeat window); the trends, the baselines of the emerging
+        issues, the early warnings, the before/after tests and the other
+        all-time figures are counted partition by partition. Memory then
+        follows two quarters of rows and every contact's ids and keys, not
+        the length of the history. With ``rows="all"``, every row up to the
+        quarter's end is read (the columns the report uses). The tables are
+        the same either way.
 
         Args:
             store: a :class:`~hotline_insight.Store` or its folder.
@@ -563,6 +591,12 @@ class QuarterlyReport:
             topics: ``"auto"`` (the store's topic model, kept by
                 :func:`~hotline_insight.assign_store_topics`, when there is one),
                 a fitted :class:`~hotline_insight.TopicModel`, or None.
+            rows: ``"window"``, ``"all"``, or ``"auto"``: the window when a
+                partition of the store ends before it begins (else both read
+                the same rows, and reading them at once is quicker), and
+                every row when ``previous`` is a store or when a topic model
+                is given and no grievance of the store carries a topic
+                (assigning topics needs every text).
             **options: the other arguments of :meth:`build` (``catalog``,
                 ``customers_table``, ``timezone``, ...). ``parse_report`` and
                 ``redactions`` default to the store's :meth:`~hotline_insight.Store.totals`.
@@ -572,10 +606,11 @@ class QuarterlyReport:
 
         Raises:
             StoreError: E1102 when the store holds nothing yet.
-            ConfigError: as :meth:`build`.
+            ConfigError: E1020 for a bad ``rows``, or ``"window"`` where it
+                cannot be used; otherwise as :meth:`build`.
         """
         from ..analysis import TOPIC_MODEL_DIR
-        from ..analytics._frames import period_start
+        from ..analytics._frames import period_start, to_timedelta
         from ..store.dataset import as_store
         from ._quarter_data import _check_timezone, parse_quarter, resolve_quarter
 
@@ -591,9 +626,6 @@ class QuarterlyReport:
                 tz = _check_timezone(options.get("timezone"))
                 end = period_start(parse_quarter(label) + 1, "quarter", tz)
         del created
-        interactions = _read_until(target, "interactions", _STORE_INTERACTION_COLUMNS, end)
-        interactions = with_meta(interactions)
-        grievances = _read_until(target, "grievances", _STORE_GRIEVANCE_COLUMNS, end)
         if isinstance(topics, str) and topics == "auto":
             topics = None
             if (target.root / TOPIC_MODEL_DIR / "topic_model.json").exists():
@@ -604,7 +636,62 @@ class QuarterlyReport:
         if totals["parse"]:
             options.setdefault("parse_report", totals["parse"])
         options.setdefault("redactions", totals["redactions"])
+        if rows not in ("auto", "window", "all"):
+            raise ConfigError(
+                Errors.E1020.format(
+                    name="rows",
+                    func="QuarterlyReport.from_store",
+                    expected="'auto', 'window' or 'all'",
+                    value=rows,
+                )
+            )
+        if end is not None and rows != "all":
+            why_not = _no_window(target, topics, options.get("previous"))
+            if rows == "window" and why_not:
+                raise ConfigError(
+                    Errors.E1020.format(
+                        name="rows", func="QuarterlyReport.from_store", expected=why_not, value=rows
+                    )
+                )
+            tz = _check_timezone(options.get("timezone"))
+            begins = period_start(parse_quarter(label) - 1, "quarter", tz) - to_timedelta(
+                FUNC, "window", options.get("window", _WINDOW)
+            )
+            if not why_not and (rows == "window" or _ends_before(target, begins)):
+                return cls.build(StoreSource(target), None, topics, quarter=label, **options)
+        interactions = _read_until(target, "interactions", _STORE_INTERACTION_COLUMNS, end)
+        interactions = with_meta(interactions)
+        grievances = _read_until(target, "grievances", _STORE_GRIEVANCE_COLUMNS, end)
         return cls.build(interactions, grievances, topics, quarter=quarter, **options)
+
+
+def _no_window(store: Any, topics: Any, previous: Any) -> str:
+    """Why :meth:`QuarterlyReport.from_store` must read every row ("" when a window will do)."""
+    from ..store import Store
+    from ..topics.model import TopicModel
+
+    if isinstance(previous, Store):  # history from another store: its rows are joined to these
+        return "'all' or 'auto' when previous is a Store"
+    if isinstance(topics, TopicModel) and not any(
+        store.read("grievances", quarter, columns=["topic"])["topic"].notna().any()
+        for quarter in store.quarters("grievances")
+    ):  # grievances without topics are assigned them from their texts, every one of them
+        return "'all' or 'auto' when a topic model must assign the store's grievances their topics"
+    return ""
+
+
+def _ends_before(store: Any, begins: pd.Timestamp) -> bool:
+    """Whether a (UTC quarter) partition of the store ends before ``begins``."""
+    from ..analytics._frames import period_start
+    from ..store.schema import UNKNOWN_QUARTER
+    from ._quarter_data import parse_quarter
+
+    return any(
+        period_start(parse_quarter(quarter) + 1, "quarter") <= begins
+        for table in ("interactions", "grievances")
+        for quarter in store.quarters(table)
+        if quarter != UNKNOWN_QUARTER
+    )
 
 
 def _read_until(store: Any, table: str, columns: Sequence[str], end: pd.Timestamp | None) -> pd.DataFrame:
@@ -787,26 +874,10 @@ class _Layout:
         return (self.data.grievances["quarter"] == self.data.quarter).to_numpy()
 
     def _mask_list(self, column: str, value: str) -> np.ndarray:
-        values = self.data.grievances[column].to_numpy(dtype=object)
-        return np.fromiter(
-            (value in (list(v) if isinstance(v, list | tuple | np.ndarray) else []) for v in values),
-            dtype=bool,
-            count=len(values),
-        )
+        return _list_mask(self.data.grievances, column, value)
 
     def _mask_key(self, key: str) -> np.ndarray:
-        mask = np.ones(len(self.data.grievances), dtype=bool)
-        for part in key.split("|"):
-            dim, _, value = part.partition(":")
-            if dim == "topic":
-                topic = self.data.grievances["topic"]
-                mask &= (topic.astype("Float64") == float(value)).fillna(False).to_numpy(dtype=bool)
-            else:
-                column = {"theme": "themes", "product": "products", "policy": "policies", "facet": "facets"}[
-                    dim
-                ]
-                mask &= self._mask_list(column, value)
-        return mask
+        return _key_mask(self.data.grievances, key)
 
     # -- sections ------------------------------------------------------------
 
@@ -1540,16 +1611,10 @@ class _Layout:
             )
             if chart is not None:
                 blocks.append(chart)
-            before = (
-                (pd.to_datetime(d.grievances["created_at"], utc=True) < pd.Timestamp(row["changed_at"]))
-                .fillna(False)
-                .to_numpy(dtype=bool)
-            )
-            side = before if str(row["verdict"]) == "worked" else ~before
             chosen = choose_quotes(
                 self.t,
                 f"change:{key}:{row['event']}",
-                side & self._mask_key(key),
+                _change_mask(d.grievances, row),
                 k=1,
                 link=(dim, str(row["value"])),
             )
@@ -1923,6 +1988,88 @@ _EVENTS = {
     "discontinued_at": "Discontinued",
     "at": "Changed",
 }
+
+
+def _list_mask(frame: pd.DataFrame, column: str, value: str) -> np.ndarray:
+    """The rows whose list ``column`` holds ``value``."""
+    values = frame[column].to_numpy(dtype=object)
+    return np.fromiter(
+        (value in (list(v) if isinstance(v, list | tuple | np.ndarray) else []) for v in values),
+        dtype=bool,
+        count=len(values),
+    )
+
+
+def _key_mask(frame: pd.DataFrame, key: str) -> np.ndarray:
+    """The grievances of a key such as ``'product:hub|theme:fee'``."""
+    mask = np.ones(len(frame), dtype=bool)
+    for part in key.split("|"):
+        dim, _, value = part.partition(":")
+        if dim == "topic":
+            mask &= (frame["topic"].astype("Float64") == float(value)).fillna(False).to_numpy(dtype=bool)
+        else:
+            column = {"theme": "themes", "product": "products", "policy": "policies", "facet": "facets"}[dim]
+            mask &= _list_mask(frame, column, value)
+    return mask
+
+
+def _change_mask(frame: pd.DataFrame, row: Mapping[str, Any]) -> np.ndarray:
+    """The grievances a change of the ``changes`` table is quoted from: its key, on the side its verdict names."""
+    before: np.ndarray = (
+        (pd.to_datetime(frame["created_at"], utc=True) < pd.Timestamp(row["changed_at"]))
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    side = before if str(row["verdict"]) == "worked" else ~before
+    out: np.ndarray = side & _key_mask(frame, str(row["key"]))
+    return out
+
+
+def _add_change_candidates(data: QuarterData, changes: pd.DataFrame) -> None:
+    """From a store: append to ``data.grievances`` the older rows the changes can be quoted from.
+
+    A change may date from any quarter, and its quotes from either side of
+    it; rows before the window are read back for the few that can be chosen,
+    so the quotes are those all the rows would give. They come after every
+    table is computed and only quotes read them.
+    """
+    from ..analytics._frames import period_ordinals
+    from ._quarter_data import _target, clean_topics
+
+    assert data.history is not None
+    rows = records(changes)
+
+    def wanted(frame: pd.DataFrame) -> np.ndarray:
+        frame = frame.assign(topic=clean_topics(frame["topic"]))
+        mask = np.zeros(len(frame), dtype=bool)
+        for row in rows:
+            mask |= _change_mask(frame, row)
+        return mask
+
+    columns = [c for c in data.grievances.columns if c in _STORE_GRIEVANCE_COLUMNS]
+    extra = change_candidates(
+        data.history, pd.Index(data.contacts["id"].astype(str).unique()), wanted, columns
+    )
+    if not len(extra):
+        return
+    extra["topic"] = clean_topics(extra["topic"])
+    extra["quarter"] = period_ordinals(
+        pd.to_datetime(extra["created_at"], utc=True), "quarter", data.timezone
+    )
+    targets = [
+        _target(a, b, c, e)
+        for a, b, c, e in zip(
+            extra["policies"].to_numpy(dtype=object),
+            extra["policy_methods"].to_numpy(dtype=object),
+            extra["products"].to_numpy(dtype=object),
+            extra["product_methods"].to_numpy(dtype=object),
+            strict=True,
+        )
+    ]
+    extra["target_kind"] = pd.array([x[0] for x in targets], dtype="string")
+    extra["target_id"] = pd.array([x[1] for x in targets], dtype="string")
+    extra["target_method"] = pd.array([x[2] for x in targets], dtype="string")
+    data.grievances = pd.concat([data.grievances, extra], ignore_index=True)
 
 
 def _unique_labels(labels: Sequence[str]) -> list[str]:
