@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..analytics._frames import period_ordinals, period_start, to_timedelta
-from ..analytics._store_series import SeriesRequest, StoreSeries, _empty
+from ..analytics._store_series import SeriesRequest, StoreSeries, _empty, id_set, ids_in
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -63,6 +64,8 @@ class StoreHistory:
     topic_themes: dict[int, dict[str, int]] = field(default_factory=dict)
     """topic -> theme -> grievances of all time naming it."""
     notes: list[str] = field(default_factory=list)
+    change_cuts: dict[str, int] = field(default_factory=dict)
+    """change claim -> position in the report's grievances of the last older row kept for its quote."""
 
 
 def window_start(series: StoreSeries, previous_start: pd.Timestamp, window: Any, func: str) -> pd.Timestamp:
@@ -104,7 +107,7 @@ def count_history(
     assert kept is not None  # made with keep_columns
     created = kept["created_at"]
     ordinals = period_ordinals(created, "quarter", timezone)
-    has_grievance = kept["id"].astype(str).isin(series.grievance_ids).to_numpy()
+    has_grievance = ids_in(kept["id"], series.grievance_ids)
     frame = pd.DataFrame(
         {
             "quarter": ordinals,
@@ -161,7 +164,7 @@ def read_window(
         if contacts
         else series._read_contacts("", tuple(contact_columns))
     )
-    ids = pd.Index(frame["id"].astype(str).unique())
+    ids = id_set([frame["id"].astype(str).to_numpy(dtype=object)])
     # a grievance is read with its contact's partition (or, of no contact, with its own time's)
     columns = tuple(dict.fromkeys((*grievance_columns, "interaction_id", "created_at")))
     grievances: list[pd.DataFrame] = []
@@ -172,21 +175,21 @@ def read_window(
     return frame, gframe[list(grievance_columns)]
 
 
-def in_window(g: pd.DataFrame, ids: pd.Index, series: StoreSeries, start: pd.Timestamp) -> np.ndarray:
+def in_window(g: pd.DataFrame, ids: pa.Array, series: StoreSeries, start: pd.Timestamp) -> np.ndarray:
     """Grievances (counted ones) of a window contact, or of no contact and made in the window."""
-    own = g["interaction_id"].astype(str)
-    orphan = ~own.isin(series._all_ids).to_numpy()
+    own = g["interaction_id"]
+    orphan = ~ids_in(own, series._all_ids)
     recent = (g["created_at"] >= start).fillna(False).to_numpy(dtype=bool)
-    return own.isin(ids).to_numpy() | (orphan & recent)
+    return ids_in(own, ids) | (orphan & recent)
 
 
 def change_candidates(
     history: StoreHistory,
-    window_ids: pd.Index,
+    window_ids: pa.Array,
     wanted: Any,
     columns: Sequence[str],
 ) -> pd.DataFrame:
-    """Counted grievances outside the window that ``wanted(frame) -> mask`` picks (quotes of old changes)."""
+    """Counted grievances outside the window that ``wanted(frame) -> mask`` picks, partition by partition."""
     series = history.series
     found: list[pd.DataFrame] = []
     read = tuple(dict.fromkeys((*columns, "interaction_id", "created_at")))

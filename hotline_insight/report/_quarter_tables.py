@@ -1119,6 +1119,27 @@ def choose_quotes(
         t.quotes[claim] = []
         return []
     sub = g.iloc[positions]
+    order = quote_order(sub, link)
+    ids = sub["interaction_id"].astype(str).to_numpy()
+    chosen: list[int] = []
+    seen: set[str] = set()
+    for fresh_only in (True, False):
+        for i in order:
+            if len(chosen) == k:
+                break
+            ident_i = ids[i]
+            if ident_i in seen or (fresh_only and ident_i in t._used):
+                continue
+            seen.add(ident_i)
+            chosen.append(int(positions[i]))
+    for p in chosen:
+        t._used.add(str(g["interaction_id"].iloc[p]))
+    t.quotes[claim] = chosen
+    return chosen
+
+
+def quote_order(sub: pd.DataFrame, link: tuple[str, str] | None) -> np.ndarray:
+    """The rows of ``sub`` (positions) in the order :func:`choose_quotes` prefers them."""
     length = sub["text"].astype(str).str.len().to_numpy()
     one_block = ~sub["text"].astype(str).str.contains("\n", regex=False).to_numpy(dtype=bool)
     readable = ((length >= 40) & (length <= 320)).astype(np.int64) + one_block.astype(np.int64)
@@ -1146,22 +1167,8 @@ def choose_quotes(
     ids = sub["interaction_id"].astype(str).to_numpy()
     turn = sub["turn_position"].to_numpy(dtype=np.int64, na_value=0)
     start = sub["start_char"].to_numpy(dtype=np.int64, na_value=0)
-    order = np.lexsort((start, turn, ids, -intensity, -score, -readable, link_rank))
-    chosen: list[int] = []
-    seen: set[str] = set()
-    for fresh_only in (True, False):
-        for i in order:
-            if len(chosen) == k:
-                break
-            ident_i = ids[i]
-            if ident_i in seen or (fresh_only and ident_i in t._used):
-                continue
-            seen.add(ident_i)
-            chosen.append(int(positions[i]))
-    for p in chosen:
-        t._used.add(str(g["interaction_id"].iloc[p]))
-    t.quotes[claim] = chosen
-    return chosen
+    order: np.ndarray = np.lexsort((start, turn, ids, -intensity, -score, -readable, link_rank))
+    return order
 
 
 def quotes_frame(t: Tables) -> pd.DataFrame:

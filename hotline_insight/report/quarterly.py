@@ -63,6 +63,7 @@ from ._quarter_tables import (
     choose_quotes,
     compute_tables,
     monthly_counts,
+    quote_order,
     quotes_frame,
     records,
     typed,
@@ -546,7 +547,7 @@ class QuarterlyReport:
         )
         tables = compute_tables(data, settings, links=links)
         if history is not None and len(tables.frames["changes"]):
-            _add_change_candidates(data, tables.frames["changes"])
+            _add_change_candidates(data, tables.frames["changes"], limit=CHANGE_QUOTE_POOL)
         tables.frames = {
             name: typed(frame, TABLES[name]) if name in TABLES else frame
             for name, frame in tables.frames.items()
@@ -1611,13 +1612,18 @@ class _Layout:
             )
             if chart is not None:
                 blocks.append(chart)
+            claim = f"change:{key}:{row['event']}"
+            used_before = set(self.t._used)
             chosen = choose_quotes(
-                self.t,
-                f"change:{key}:{row['event']}",
-                _change_mask(d.grievances, row),
-                k=1,
-                link=(dim, str(row["value"])),
+                self.t, claim, _change_mask(d.grievances, row), k=1, link=_change_link(row)
             )
+            if d.history is not None and not _exact_change_quote(d, row, chosen, used_before):
+                # the older rows kept for it were not enough: all of them, then choose again
+                self.t._used = used_before
+                _add_change_candidates(d, ch[(ch["key"] == key) & (ch["event"] == row["event"])], limit=None)
+                chosen = choose_quotes(
+                    self.t, claim, _change_mask(d.grievances, row), k=1, link=_change_link(row)
+                )
             blocks += self.quote_blocks(chosen, target=str(row["name"]))
         return Section(id="changes", title="Did the changes work?", blocks=blocks)
 
@@ -2025,34 +2031,76 @@ def _change_mask(frame: pd.DataFrame, row: Mapping[str, Any]) -> np.ndarray:
     return out
 
 
-def _add_change_candidates(data: QuarterData, changes: pd.DataFrame) -> None:
+#: older rows kept per change quoted (the best row of each of this many interactions, in quote order)
+CHANGE_QUOTE_POOL = 50
+
+
+def _change_link(row: Mapping[str, Any]) -> tuple[str, str]:
+    return str(row["dimension"]), str(row["value"])
+
+
+def _best_of(sub: pd.DataFrame, link: tuple[str, str], limit: int | None) -> tuple[np.ndarray, bool]:
+    """(positions in ``sub`` of the best row of each of its first ``limit`` interactions, whether any were left)."""
+    order = quote_order(sub, link)
+    ids = sub["interaction_id"].astype(str).to_numpy()[order]
+    _, first = np.unique(ids, return_index=True)
+    best = order[np.sort(first)]  # each interaction's best row, in quote order
+    if limit is None or len(best) <= limit:
+        return best, False
+    return best[:limit], True
+
+
+def _add_change_candidates(data: QuarterData, changes: pd.DataFrame, *, limit: int | None) -> None:
     """From a store: append to ``data.grievances`` the older rows the changes can be quoted from.
 
     A change may date from any quarter, and its quotes from either side of
-    it; rows before the window are read back for the few that can be chosen,
-    so the quotes are those all the rows would give. They come after every
-    table is computed and only quotes read them.
+    it. For each change, the rows before the window are read back, and the
+    best row of each of its ``limit`` best interactions (in the order quotes
+    are chosen) is kept: one quote is chosen per change, from the best
+    interaction not quoted before. Where rows were left out, the position of
+    the last kept one is noted in ``data.history.change_cuts``, and the
+    layout checks its choice against it (:func:`_exact_change_quote`). The
+    rows come after every table is computed, and only quotes read them.
     """
     from ..analytics._frames import period_ordinals
+    from ..analytics._store_series import id_set
     from ._quarter_data import _target, clean_topics
 
     assert data.history is not None
     rows = records(changes)
 
-    def wanted(frame: pd.DataFrame) -> np.ndarray:
+    def pick(frame: pd.DataFrame) -> np.ndarray:
         frame = frame.assign(topic=clean_topics(frame["topic"]))
-        mask = np.zeros(len(frame), dtype=bool)
+        keep = np.zeros(len(frame), dtype=bool)
         for row in rows:
-            mask |= _change_mask(frame, row)
-        return mask
+            mine = np.flatnonzero(_change_mask(frame, row))
+            if len(mine):
+                keep[mine[_best_of(frame.iloc[mine], _change_link(row), limit)[0]]] = True
+        return keep
 
     columns = [c for c in data.grievances.columns if c in _STORE_GRIEVANCE_COLUMNS]
     extra = change_candidates(
-        data.history, pd.Index(data.contacts["id"].astype(str).unique()), wanted, columns
+        data.history, id_set([data.contacts["id"].astype(str).to_numpy(dtype=object)]), pick, columns
     )
     if not len(extra):
         return
     extra["topic"] = clean_topics(extra["topic"])
+    # each partition kept its best; the best across them are among those
+    keep = np.zeros(len(extra), dtype=bool)
+    cuts: dict[str, int] = {}
+    offset = len(data.grievances)
+    for row in rows:
+        mine = np.flatnonzero(_change_mask(extra, row))
+        if not len(mine):
+            continue
+        best, cut = _best_of(extra.iloc[mine], _change_link(row), limit)
+        keep[mine[best]] = True
+        if cut:
+            cuts[f"change:{row['key']}:{row['event']}"] = int(mine[best[-1]])
+    extra = extra.loc[keep]
+    new_position = np.cumsum(keep) - 1
+    data.history.change_cuts.update({claim: offset + int(new_position[p]) for claim, p in cuts.items()})
+    extra = extra.reset_index(drop=True)
     extra["quarter"] = period_ordinals(
         pd.to_datetime(extra["created_at"], utc=True), "quarter", data.timezone
     )
@@ -2070,6 +2118,25 @@ def _add_change_candidates(data: QuarterData, changes: pd.DataFrame) -> None:
     extra["target_id"] = pd.array([x[1] for x in targets], dtype="string")
     extra["target_method"] = pd.array([x[2] for x in targets], dtype="string")
     data.grievances = pd.concat([data.grievances, extra], ignore_index=True)
+
+
+def _exact_change_quote(
+    data: QuarterData, row: Mapping[str, Any], chosen: list[int], used_before: set[str]
+) -> bool:
+    """Whether a change's quote is the one every row would give, its older rows having been cut.
+
+    It is when the interaction quoted was not quoted before and ranks
+    before the last older row kept: every row left out ranks after that one.
+    """
+    cut = data.history.change_cuts.get(f"change:{row['key']}:{row['event']}") if data.history else None
+    if cut is None:
+        return True
+    if not chosen or any(str(data.grievances["interaction_id"].iloc[p]) in used_before for p in chosen):
+        return False
+    mine = np.flatnonzero(_change_mask(data.grievances, row))
+    order = mine[quote_order(data.grievances.iloc[mine], _change_link(row))]
+    rank = {int(p): i for i, p in enumerate(order)}
+    return all(rank[p] <= rank[cut] for p in chosen)
 
 
 def _unique_labels(labels: Sequence[str]) -> list[str]:

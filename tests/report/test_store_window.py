@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import hotline_insight as hi
-from hotline_insight.report import _quarter_store
+from hotline_insight.report import _quarter_store, quarterly
 from hotline_insight.store.schema import interactions_frame
 
 from ._sample import TZ, SampleBundle, load_sample
@@ -74,6 +74,91 @@ def test_the_sample_store_gives_the_same_report(
     quoted = whole.tables["quotes"]
     change_quotes = quoted[quoted["claim"].str.startswith("change:")]
     assert (pd.to_datetime(change_quotes["date"]).dt.tz_localize(TZ) < begins).any()
+
+
+@pytest.mark.parametrize("pool", [1, 3])
+def test_few_older_rows_per_change_give_the_same_quotes(
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+    bundle: SampleBundle,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pool: int,
+) -> None:
+    """With the older rows cut to one or three interactions per change, the quotes are still those of all rows.
+
+    The catalog's changes share policies and sides, so with one row kept the
+    best interaction is often quoted already, and the rows are read again.
+    """
+    reread: list[int | None] = []
+    add = quarterly._add_change_candidates
+
+    def spy(data: Any, changes: pd.DataFrame, *, limit: int | None) -> None:
+        reread.append(limit)
+        add(data, changes, limit=limit)
+
+    monkeypatch.setattr(quarterly, "CHANGE_QUOTE_POOL", pool)
+    monkeypatch.setattr(quarterly, "_add_change_candidates", spy)
+    root = _write(tmp_path / "store", *frames)
+    window, whole = _both(
+        root, "2026Q3", catalog=bundle.catalog, customers_table=bundle.customers, timezone=TZ
+    )
+    _assert_same(window, whole)
+    assert reread[0] == pool
+
+
+def test_a_change_quote_in_doubt_is_chosen_from_all_its_rows(
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+    bundle: SampleBundle,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limits: list[int | None] = []
+    add = quarterly._add_change_candidates
+
+    def spy(data: Any, changes: pd.DataFrame, *, limit: int | None) -> None:
+        limits.append(limit)
+        add(data, changes, limit=limit)
+
+    monkeypatch.setattr(quarterly, "CHANGE_QUOTE_POOL", 1)
+    monkeypatch.setattr(quarterly, "_add_change_candidates", spy)
+    monkeypatch.setattr(quarterly, "_exact_change_quote", lambda *args: False)
+    root = _write(tmp_path / "store", *frames)
+    window, whole = _both(
+        root, "2026Q3", catalog=bundle.catalog, customers_table=bundle.customers, timezone=TZ
+    )
+    _assert_same(window, whole)
+    assert limits[0] == 1 and limits[1:] == [None] * len(whole.tables["changes"])
+
+
+def test_which_change_quotes_are_in_doubt() -> None:
+    """Cut after the second best interaction: a quote is sure when fresh and not ranked past the cut."""
+    from types import SimpleNamespace
+
+    n = 3
+    rows = pd.DataFrame(
+        {
+            "interaction_id": ["a", "b", "c"],
+            "created_at": pd.to_datetime(["2026-05-01"] * n, utc=True),
+            "policies": [["p"]] * n,
+            "policy_methods": [["name"]] * n,
+            "themes": [[]] * n,
+            "text": ["x" * 50] * n,
+            "complaint_score": [0.9, 0.8, 0.7],  # a, then b, then c
+            "intensity": [0.0] * n,
+            "turn_position": [0] * n,
+            "start_char": [0] * n,
+        }
+    )
+    change = {"key": "policy:p", "event": "effective_from", "dimension": "policy", "value": "p"}
+    change |= {"changed_at": pd.Timestamp("2026-04-01", tz="UTC"), "verdict": "no_change"}
+    data: Any = SimpleNamespace(grievances=rows, history=SimpleNamespace(change_cuts={}))
+    assert quarterly._exact_change_quote(data, change, [2], set())  # nothing was cut
+    data.history.change_cuts["change:policy:p:effective_from"] = 1
+    assert quarterly._exact_change_quote(data, change, [0], set())
+    assert quarterly._exact_change_quote(data, change, [1], {"a"})
+    assert not quarterly._exact_change_quote(data, change, [0], {"a"})  # all quoted: c may be fresh
+    assert not quarterly._exact_change_quote(data, change, [2], set())  # past the cut
+    assert not quarterly._exact_change_quote(data, change, [], set())
 
 
 def _chain(
