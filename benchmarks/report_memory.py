@@ -1,8 +1,10 @@
 """Report stage memory: ``QuarterlyReport.from_store`` step by step, on a large store.
 
 Issue 7 wants the whole of ``analyze`` under 4 GB at 1M interactions; the
-report stage is the part that still grows with the store (it reads the
-report's columns of every row up to the report quarter's end). This script
+report stage is the part that grows most with the store (it reads the
+report's columns of two quarters' rows, or of every row up to the report
+quarter's end when those are all the store holds or with ``--rows all``;
+``benchmarks/report_history.py`` compares the two as the history grows). This script
 shows where that memory goes: each step of the report (the store read, the
 preparation, each table) with its time, the resident memory (RSS) before
 and after it, and the highest RSS seen while it ran (sampled every 20 ms).
@@ -48,7 +50,14 @@ DATA = HERE / "_data" / "report_store"
 CATALOG = ROOT / "sample_data" / "catalog.yaml"
 
 STEPS = {
-    "hotline_insight.report.quarterly": ["_read_until", "prepare", "compute_tables", "_Layout"],
+    "hotline_insight.report.quarterly": [
+        "_read_until",
+        "prepare",
+        "compute_tables",
+        "_add_change_candidates",
+        "_Layout",
+    ],
+    "hotline_insight.report._quarter_store": ["make_series", "count_history", "read_window"],
     "hotline_insight.analytics.prepare": ["prepare_analysis"],
     "hotline_insight.report._quarter_tables": [
         "_rep",
@@ -165,7 +174,7 @@ def baseline(store: str) -> dict[str, Any]:
     }
 
 
-def child(store: str) -> dict[str, Any]:
+def child(store: str, read: str = "auto") -> dict[str, Any]:
     import importlib
 
     import hotline_insight as hi
@@ -200,7 +209,7 @@ def child(store: str) -> dict[str, Any]:
             setattr(module, name, step)
     report_start = sampler.rss()
     start = time.perf_counter()
-    report = hi.QuarterlyReport.from_store(store, catalog=hi.Catalog.from_yaml(CATALOG))
+    report = hi.QuarterlyReport.from_store(store, rows=read, catalog=hi.Catalog.from_yaml(CATALOG))
     with tempfile.TemporaryDirectory() as folder:
         report.write(Path(folder) / "report.html")
     total_s = time.perf_counter() - start
@@ -220,18 +229,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10, help="copies of the 100k store (default 10: 1M)")
     parser.add_argument("--store", help="measure this store instead")
+    parser.add_argument(
+        "--rows", default="auto", choices=["auto", "window", "all"], help="from_store's rows= (default auto)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-baseline", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
     if args.child or args.child_baseline:
-        print(json.dumps(child(args.child) if args.child else baseline(args.child_baseline)))
+        print(json.dumps(child(args.child, args.rows) if args.child else baseline(args.child_baseline)))
         return
     store = args.store or str(build_store(args.copies))
     result: dict[str, Any] = {}
     for flag in ("--child-baseline", "--child"):
         done = subprocess.run(
-            [sys.executable, __file__, flag, store], capture_output=True, text=True, check=True
+            [sys.executable, __file__, flag, store, "--rows", args.rows],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         result.update(json.loads(done.stdout.strip().splitlines()[-1]))
     if args.json:

@@ -14,13 +14,15 @@ three stages, each usable on its own:
    (:meth:`~hotline_insight.TopicModel.update`): old topic ids never change,
    new clusters get new ids.
 3. :meth:`QuarterlyReport.from_store <hotline_insight.QuarterlyReport.from_store>`
-   builds the report from the store's tables: the columns it needs of every
-   quarter up to the report's, so earlier quarters (the previous quarter, the
-   trends, the baselines) come from the store with no re-processing.
+   builds the report from the store's tables: the rows of the reported
+   quarter and the one before it, and sums of the older quarters counted one
+   partition at a time, so earlier quarters (the trends, the baselines) come
+   from the store with no re-processing.
 
 Memory: stages 1 and 2 hold one chunk (or one batch of a quarter) at a time
-plus the sample; stage 3 holds the slim columns of the quarters it reports on
-(no turn text: ``benchmarks/scale.py`` measures it). :func:`analyze` runs
+plus the sample; stage 3 holds the slim columns (no turn text) of two
+quarters' rows and every contact's ids and keys (``benchmarks/scale.py`` and
+``benchmarks/report_history.py`` measure it). :func:`analyze` runs
 stages 1 and 2 each in a fresh process (``isolate``), so the spaCy pipeline
 and the model stack they load are given back before stage 3 starts.
 """
