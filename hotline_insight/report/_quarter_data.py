@@ -546,6 +546,23 @@ def check_inputs(customers_table: Any, catalog: Any) -> None:
         )
 
 
+def add_targets(frame: pd.DataFrame) -> None:
+    """Give each grievance its ``target_kind``, ``target_id`` and ``target_method`` (see :func:`_target`)."""
+    targets = [
+        _target(a, b, c, d)
+        for a, b, c, d in zip(
+            frame["policies"].to_numpy(dtype=object),
+            frame["policy_methods"].to_numpy(dtype=object),
+            frame["products"].to_numpy(dtype=object),
+            frame["product_methods"].to_numpy(dtype=object),
+            strict=True,
+        )
+    ]
+    frame["target_kind"] = pd.array([t[0] for t in targets], dtype="string")
+    frame["target_id"] = pd.array([t[1] for t in targets], dtype="string")
+    frame["target_method"] = pd.array([t[2] for t in targets], dtype="string")
+
+
 def prepare(
     corpus: Any,
     grievances: Any,
@@ -689,19 +706,7 @@ def prepare(
     gid = gkept["interaction_id"].astype(str)
     gkept["customer"] = pd.array(by_id["customer"].reindex(gid).astype("object").to_numpy(), dtype="string")
     gkept["value"] = by_id["value"].reindex(gid).to_numpy(dtype=np.float64, na_value=np.nan)
-    targets = [
-        _target(a, b, c, d)
-        for a, b, c, d in zip(
-            gkept["policies"].to_numpy(dtype=object),
-            gkept["policy_methods"].to_numpy(dtype=object),
-            gkept["products"].to_numpy(dtype=object),
-            gkept["product_methods"].to_numpy(dtype=object),
-            strict=True,
-        )
-    ]
-    gkept["target_kind"] = pd.array([t[0] for t in targets], dtype="string")
-    gkept["target_id"] = pd.array([t[1] for t in targets], dtype="string")
-    gkept["target_method"] = pd.array([t[2] for t in targets], dtype="string")
+    add_targets(gkept)
 
     return QuarterData(
         quarter=q,

@@ -2064,7 +2064,7 @@ def _add_change_candidates(data: QuarterData, changes: pd.DataFrame, *, limit: i
     """
     from ..analytics._frames import period_ordinals
     from ..analytics._store_series import id_set
-    from ._quarter_data import _target, clean_topics
+    from ._quarter_data import add_targets, clean_topics
 
     assert data.history is not None
     rows = records(changes)
@@ -2104,19 +2104,7 @@ def _add_change_candidates(data: QuarterData, changes: pd.DataFrame, *, limit: i
     extra["quarter"] = period_ordinals(
         pd.to_datetime(extra["created_at"], utc=True), "quarter", data.timezone
     )
-    targets = [
-        _target(a, b, c, e)
-        for a, b, c, e in zip(
-            extra["policies"].to_numpy(dtype=object),
-            extra["policy_methods"].to_numpy(dtype=object),
-            extra["products"].to_numpy(dtype=object),
-            extra["product_methods"].to_numpy(dtype=object),
-            strict=True,
-        )
-    ]
-    extra["target_kind"] = pd.array([x[0] for x in targets], dtype="string")
-    extra["target_id"] = pd.array([x[1] for x in targets], dtype="string")
-    extra["target_method"] = pd.array([x[2] for x in targets], dtype="string")
+    add_targets(extra)
     data.grievances = pd.concat([data.grievances, extra], ignore_index=True)
 
 
