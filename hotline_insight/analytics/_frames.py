@@ -572,6 +572,11 @@ def pair_keys(ids: pd.Series, formats: pd.Series) -> np.ndarray:
     return np.asarray(keys.to_numpy(dtype=object), dtype=object)
 
 
+def holdings_note(n_added: int) -> str:
+    """What a table says of the grievances :func:`attribute_holdings` linked."""
+    return f"{n_added} grievance(s) linked to products through the customer's holdings"
+
+
 def attribute_holdings(ctx: Context, catalog: Catalog) -> None:
     """Give a grievance that names a policy but no product the products its customer holds.
 
@@ -610,7 +615,7 @@ def attribute_holdings(ctx: Context, catalog: Catalog) -> None:
     ctx.cache.pop("product", None)
     gf["products"] = pd.Series(new_products, dtype="object", index=gf.index)
     gf["product_methods"] = pd.Series(new_methods, dtype="object", index=gf.index)
-    ctx.notes.append(f"{n_added} grievance(s) linked to products through the customer's holdings")
+    ctx.notes.append(holdings_note(n_added))
     ctx.has_holding_links = n_added > 0
     ctx.n_holding_links = n_added
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..analytics._frames import period_ordinals, period_start, to_timedelta
+from ..analytics._frames import holdings_note, period_ordinals, period_start, to_timedelta
 from ..analytics._store_series import SeriesRequest, StoreSeries, _empty, id_set, ids_in
 
 if TYPE_CHECKING:
@@ -78,7 +78,6 @@ def count_history(
     series: StoreSeries,
     requests: Sequence[SeriesRequest],
     *,
-    quarter: int,
     timezone: str,
     previous_start: pd.Timestamp,
     window: Any,
@@ -122,9 +121,7 @@ def count_history(
     )
     notes = []
     if series.n_holding_links is not None and series.identities.holdings:
-        notes.append(
-            f"{series.n_holding_links} grievance(s) linked to products through the customer's holdings"
-        )
+        notes.append(holdings_note(series.n_holding_links))
     return StoreHistory(
         series=series,
         window_start=window_start(series, previous_start, window, func),
@@ -272,7 +269,6 @@ class StoreSource:
             series,
             # topic series are asked for whether or not the grievances carry topics: an empty one costs little
             series_requests(q, timezone, has_topics=True),
-            quarter=q,
             timezone=timezone,
             previous_start=period_start(q - 1, "quarter", timezone),
             window=window,
