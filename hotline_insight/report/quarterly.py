@@ -615,6 +615,15 @@ class QuarterlyReport:
         from ..store.dataset import as_store
         from ._quarter_data import _check_timezone, parse_quarter, resolve_quarter
 
+        if rows not in ("auto", "window", "all"):
+            raise ConfigError(
+                Errors.E1020.format(
+                    name="rows",
+                    func="QuarterlyReport.from_store",
+                    expected="'auto', 'window' or 'all'",
+                    value=rows,
+                )
+            )
         target = as_store(store)
         created = target.read("interactions", columns=["created_at"])["created_at"]
         end = None
@@ -637,15 +646,6 @@ class QuarterlyReport:
         if totals["parse"]:
             options.setdefault("parse_report", totals["parse"])
         options.setdefault("redactions", totals["redactions"])
-        if rows not in ("auto", "window", "all"):
-            raise ConfigError(
-                Errors.E1020.format(
-                    name="rows",
-                    func="QuarterlyReport.from_store",
-                    expected="'auto', 'window' or 'all'",
-                    value=rows,
-                )
-            )
         if end is not None and rows != "all":
             why_not = _no_window(target, topics, options.get("previous"))
             if rows == "window" and why_not:
