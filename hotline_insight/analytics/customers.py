@@ -847,20 +847,15 @@ def _deciles(values: np.ndarray) -> np.ndarray:
     return np.clip(np.ceil(10 * ranks / n).astype(np.int64), 1, 10)
 
 
-def known_customers(ctx: Context) -> pd.DataFrame:
+def known_customers_of(identities: CustomerIdentities) -> pd.DataFrame:
     """The identified customers of :func:`customers` (silent ones included), with three of its columns.
 
     ``customer_id`` (string), ``segment`` (string) and ``is_top_decile``
-    (bool): the same rows in the same order as the table's identified rows,
-    without counting contacts, grievances and channels per customer.
+    (bool): the same rows in the same order as the table's identified rows
+    for the contacts the identities were resolved from, without counting
+    contacts, grievances and channels per customer (and without a context:
+    the quarterly report from a store has no rows for most contacts).
     """
-    contacts = ctx.contacts
-    anonymous = contacts["is_anonymous"].to_numpy(dtype=bool)
-    return _known(contacts["customer"].to_numpy(dtype=object)[~anonymous], ctx.identities)
-
-
-def known_customers_of(identities: CustomerIdentities) -> pd.DataFrame:
-    """:func:`known_customers` of every contact the identities were resolved from (no context needed)."""
     contacts = identities.contacts
     anonymous = contacts["is_anonymous"].to_numpy(dtype=bool)
     return _known(contacts["customer_id"].to_numpy(dtype=object)[~anonymous], identities)

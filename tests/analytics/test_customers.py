@@ -563,13 +563,12 @@ def test_identity_and_history_frames_have_their_documented_schemas() -> None:
 
 @pytest.mark.parametrize("with_table", [True, False])
 def test_known_customers_are_the_tables_identified_rows(with_table: bool, sample: Sample) -> None:
-    """known_customers gives customers()'s identified rows and three of their columns, without the rest."""
-    from hotline_insight.analytics._frames import build_context
-    from hotline_insight.analytics.customers import known_customers
+    """known_customers_of gives customers()'s identified rows and three of their columns, without the rest."""
+    from hotline_insight.analytics.customers import known_customers_of
 
     prepared = sample.data if with_table else hi.prepare_analysis(sample.corpus, sample.grievances)
     table = hi.customers(prepared)
     expected = table.loc[~table["is_anonymous"], ["customer_id", "segment", "is_top_decile"]]
-    got = known_customers(build_context("test", prepared))
+    got = known_customers_of(prepared.identities)
     pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), check_exact=True)
     assert got["is_top_decile"].any() == with_table  # values come from the table
