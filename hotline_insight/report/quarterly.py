@@ -647,19 +647,21 @@ class QuarterlyReport:
             options.setdefault("parse_report", totals["parse"])
         options.setdefault("redactions", totals["redactions"])
         if end is not None and rows != "all":
-            why_not = _no_window(target, topics, options.get("previous"))
-            if rows == "window" and why_not:
-                raise ConfigError(
-                    Errors.E1020.format(
-                        name="rows", func="QuarterlyReport.from_store", expected=why_not, value=rows
-                    )
-                )
             tz = _check_timezone(options.get("timezone"))
             begins = period_start(parse_quarter(label) - 1, "quarter", tz) - to_timedelta(
                 FUNC, "window", options.get("window", _WINDOW)
             )
-            if not why_not and (rows == "window" or _ends_before(target, begins)):
-                return cls.build(StoreSource(target), None, topics, quarter=label, **options)
+            # partition names first: the topic check below reads a column of every grievance partition
+            if rows == "window" or _ends_before(target, begins):
+                why_not = _no_window(target, topics, options.get("previous"))
+                if rows == "window" and why_not:
+                    raise ConfigError(
+                        Errors.E1020.format(
+                            name="rows", func="QuarterlyReport.from_store", expected=why_not, value=rows
+                        )
+                    )
+                if not why_not:
+                    return cls.build(StoreSource(target), None, topics, quarter=label, **options)
         interactions = _read_until(target, "interactions", _STORE_INTERACTION_COLUMNS, end)
         interactions = with_meta(interactions)
         grievances = _read_until(target, "grievances", _STORE_GRIEVANCE_COLUMNS, end)
