@@ -262,6 +262,37 @@ def test_auto_reads_a_window_only_when_a_partition_ends_before_it(
     assert opened == ["2026Q3"]
 
 
+def test_the_history_is_counted_in_one_pass(
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+    bundle: SampleBundle,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every series the tables ask for is among those counted beforehand: no table reads the store again."""
+    from hotline_insight.analytics._store_series import StoreSeries
+
+    passes: list[int] = []
+    count = StoreSeries._count
+
+    def spy(self: StoreSeries, requests: Any, *args: Any) -> Any:
+        passes.append(len(requests))
+        return count(self, requests, *args)
+
+    monkeypatch.setattr(StoreSeries, "_count", spy)
+    root = _write(tmp_path / "store", *frames)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", hi.HotlineWarning)
+        hi.QuarterlyReport.from_store(
+            root,
+            "2026Q3",
+            rows="window",
+            catalog=bundle.catalog,
+            customers_table=bundle.customers,
+            timezone=TZ,
+        )
+    assert passes == [13]
+
+
 def test_a_window_where_it_cannot_be_used_is_an_error(
     frames: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
 ) -> None:
